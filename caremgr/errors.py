@@ -1,0 +1,83 @@
+"""Errors the services raise; every message is Vietnamese (translated by the UI language)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one field: an ``error`` blocks saving, a ``warning`` is shown and kept."""
+
+    field: str
+    message: str
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass
+class Findings:
+    """Collects problems while validating a record, so the user sees all of them at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(field_name, message, "error"))
+
+    def warning(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(field_name, message, "warning"))
+
+    def extend(self, other: Findings | list[Problem]) -> None:
+        self.problems.extend(other.problems if isinstance(other, Findings) else other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ValidationError(self.problems)
+
+
+class CaremgrError(Exception):
+    """Base of the errors a user may see; ``str()`` is the message to show."""
+
+
+class ValidationError(CaremgrError):
+    def __init__(self, problems: list[Problem] | str, field_name: str = ""):
+        if isinstance(problems, str):
+            problems = [Problem(field_name, problems)]
+        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems if p.is_error) or problems[0].message)
+
+    def for_field(self, field_name: str) -> list[str]:
+        return [p.message for p in self.problems if p.field == field_name and p.is_error]
+
+
+class PermissionDenied(CaremgrError):
+    pass
+
+
+class AuthenticationFailed(CaremgrError):
+    pass
+
+
+class AccountLocked(AuthenticationFailed):
+    def __init__(self, message: str, until):
+        super().__init__(message)
+        self.until = until
+
+
+class NotFound(CaremgrError):
+    pass
+
+
+class SchemaTooNew(CaremgrError):
+    pass

@@ -1,0 +1,106 @@
+"""Opening a centre's database: a SQLite file (default) or a PostgreSQL server (several PCs)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+
+from db.models import database_proxy
+
+ENV_VAR = "CAREMGR_DB"
+APP_NAME = "caremgr"
+
+# WAL lets a reader (a report) run while a nurse saves; the busy timeout makes a second writer wait
+# instead of failing with "database is locked".
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "sqlite" or "postgresql"
+    location: str  # file path, or URL without password
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.kind == "sqlite"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_sqlite_path() -> Path:
+    return default_data_dir() / "caremgr.sqlite"
+
+
+def resolve_target(target: str | os.PathLike | None = None) -> str:
+    """``--db`` wins, then ``CAREMGR_DB``, then the file in the user's data folder."""
+    if target:
+        return str(target)
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env
+    return str(default_sqlite_path())
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def describe(target: str) -> Target:
+    if is_postgres_url(target):
+        parts = urlparse(target)
+        host = parts.hostname or "localhost"
+        port = f":{parts.port}" if parts.port else ""
+        return Target("postgresql", f"postgresql://{parts.username or ''}@{host}{port}{parts.path}")
+    return Target("sqlite", str(Path(target).expanduser()))
+
+
+def make_database(target: str) -> Database:
+    """A peewee database for the target, not yet connected."""
+    if is_postgres_url(target):
+        parts = urlparse(target)
+        return PostgresqlDatabase(
+            parts.path.lstrip("/"),
+            user=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            host=parts.hostname or "localhost",
+            port=parts.port or 5432,
+        )
+    path = Path(target).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15)
+
+
+def open_database(target: str | os.PathLike | None = None, *, upgrade: bool = True) -> Database:
+    """Binds the models to the chosen database and brings its schema up to date.
+
+    Upgrading runs in one transaction: an interrupted upgrade leaves the old schema as it was.
+    """
+    from db import migrations
+
+    resolved = resolve_target(target)
+    database = make_database(resolved)
+    database_proxy.initialize(database)
+    database.connect(reuse_if_open=True)
+    if upgrade:
+        migrations.upgrade(database)
+    return database
+
+
+def close_database() -> None:
+    database = database_proxy.obj
+    if database is not None and not database.is_closed():
+        database.close()
