@@ -104,3 +104,23 @@ def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():
         database.close()
+
+
+def current_database() -> Database:
+    database = database_proxy.obj
+    if database is None:
+        raise RuntimeError("no database is open")
+    return database
+
+
+def write_transaction():
+    """A transaction for a unit of work that writes.
+
+    SQLite: BEGIN IMMEDIATE takes the write lock up front, so a second writer waits on the busy
+    timeout instead of failing half-way with "database is locked" when it upgrades a read lock.
+    Nested calls become savepoints.
+    """
+    database = current_database()
+    if isinstance(database, SqliteDatabase) and not database.in_transaction():
+        return database.atomic(lock_type="IMMEDIATE")
+    return database.atomic()

@@ -18,10 +18,43 @@ from db.models import ALL_MODELS, SchemaVersion
 
 Step = Callable[[Database, SchemaMigrator], None]
 
-# version -> (description, step that upgrades from version - 1)
-MIGRATIONS: dict[int, tuple[str, Step]] = {}
 
-CURRENT_VERSION = 1
+
+def _v2_audit_hash_chain(database: Database, migrator: SchemaMigrator) -> None:
+    """Version 2: audit entries carry the hash of the entry before them (tamper evidence).
+    Existing entries are chained in id order, so an old trail is protected from now on."""
+    from playhouse.migrate import migrate
+    from peewee import CharField
+
+    from caremgr.audit import GENESIS, entry_hash
+    from db.models import JSONText
+
+    migrate(
+        migrator.add_column("audit_log", "prev_hash", CharField(max_length=64, null=True)),
+        migrator.add_column("audit_log", "entry_hash", CharField(max_length=64, null=True)),
+    )
+    as_json = JSONText()
+    prev = GENESIS
+    rows = database.execute_sql(
+        "SELECT id, at, username, action, entity, entity_id, resident_id, summary, changes "
+        "FROM audit_log ORDER BY id"
+    ).fetchall()
+    for row_id, at, username, action, entity, entity_id, resident_id, summary, changes in rows:
+        digest = entry_hash(prev, at, username, action, entity, entity_id, resident_id, summary,
+                            as_json.python_value(changes))
+        database.execute_sql(
+            "UPDATE audit_log SET prev_hash = %s, entry_hash = %s WHERE id = %s"
+            .replace("%s", database.param), (prev, digest, row_id),
+        )
+        prev = digest
+
+
+# version -> (description, step that upgrades from version - 1)
+MIGRATIONS: dict[int, tuple[str, Step]] = {
+    2: ("audit hash chain", _v2_audit_hash_chain),
+}
+
+CURRENT_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,8 @@ class AuditLog(BaseModel):
     resident_id = IntegerField(null=True, index=True)
     summary = CharField(max_length=300, default="")
     changes = JSONText(null=True)
+    prev_hash = CharField(max_length=64, null=True)
+    entry_hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("entity", "entity_id"), False),)
