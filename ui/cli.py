@@ -1,0 +1,244 @@
+"""The ``caremgr`` command line (contract: shared/design/CLI.md).
+
+Exit codes: 0 done; 1 refused (bad input, permission), with a one-line reason on stderr;
+2 could not run (file unreadable, database unreachable, command not available yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+
+from caremgr.errors import AuthenticationFailed, CaremgrError, PermissionDenied, SchemaTooNew, ValidationError
+from caremgr.i18n import _, set_language
+
+GLOBAL_OPTIONS = ("--db", "--user", "--lang")
+PASSWORD_ENV = "CAREMGR_PASSWORD"
+NEW_PASSWORD_ENV = "CAREMGR_NEW_PASSWORD"
+
+
+class Refused(Exception):
+    """Exit 1: the request was understood and refused."""
+
+
+class CannotRun(Exception):
+    """Exit 2: the command could not run at all."""
+
+
+def split_global_options(argv: list[str]) -> tuple[dict, list[str]]:
+    """Takes ``--db``, ``--user`` and ``--lang`` from anywhere on the line (before or after the
+    command words), as CLI.md promises."""
+    found: dict[str, str] = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in GLOBAL_OPTIONS:
+            if not eq:
+                if i + 1 >= len(argv):
+                    raise Refused(_("Thiếu giá trị sau {option}.").format(option=name))
+                value = argv[i + 1]
+                i += 1
+            found[name[2:]] = value
+        else:
+            rest.append(arg)
+        i += 1
+    return found, rest
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caremgr",
+        description=_("caremgr: quản lý đối tượng, sức khỏe, phục hồi chức năng, nhân sự và báo cáo "
+                      "của cơ sở trợ giúp xã hội. Không có lệnh nào: mở cửa sổ chương trình."),
+        epilog=_("Tùy chọn chung (đặt ở bất kỳ vị trí nào): --db FILE|postgresql://... (hoặc biến "
+                 "CAREMGR_DB), --user TÊN (mật khẩu lấy từ CAREMGR_PASSWORD hoặc hỏi), --lang vi|en."),
+    )
+    parser.add_argument("--version", action="store_true", help=_("in phiên bản rồi thoát"))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("khi mở cửa sổ trên cơ sở dữ liệu trống: chọn sẵn \"nạp dữ liệu mẫu\" trong bước thiết lập"))
+    sub = parser.add_subparsers(dest="command", metavar=_("LỆNH"))
+
+    p = sub.add_parser("init", help=_("tạo hoặc nâng cấp cơ sở dữ liệu; --demo nạp dữ liệu mẫu"))
+    p.add_argument("--demo", action="store_true", help=_("nạp một cơ sở mẫu đầy đủ dữ liệu"))
+    p.add_argument("--admin", metavar=_("TÊN"), help=_("tên đăng nhập của quản trị viên đầu tiên (mặc định admin)"))
+
+    p = sub.add_parser("user", help=_("quản lý người dùng"))
+    usub = p.add_subparsers(dest="user_command", metavar=_("LỆNH"))
+    u = usub.add_parser("add", help=_("thêm người dùng (mật khẩu từ CAREMGR_NEW_PASSWORD hoặc hỏi hai lần)"))
+    u.add_argument("name", metavar=_("TÊN"))
+    u.add_argument("--role", required=True, choices=["administrator", "nurse", "director"])
+    u.add_argument("--full-name", default="", help=_("họ và tên"))
+    usub.add_parser("list", help=_("danh sách người dùng"))
+
+    for name in ("import", "export", "template"):
+        p = sub.add_parser(name, help={"import": _("nhập danh sách từ .xlsx/.csv"),
+                                       "export": _("xuất danh sách ra .xlsx/.csv"),
+                                       "template": _("tạo mẫu nhập liệu .xlsx")}[name])
+        p.add_argument("what", choices=["residents", "staff", "training"])
+        p.add_argument("file", metavar=_("TỆP"))
+        if name == "import":
+            p.add_argument("--errors", metavar=_("TỆP"), help=_("nơi ghi các dòng bị từ chối"))
+            p.add_argument("--sheet", help=_("tên trang tính"))
+
+    p = sub.add_parser("report", help=_("in báo cáo PDF"))
+    p.add_argument("kind", choices=["return", "roster", "insurance", "training", "plan", "record"])
+    p.add_argument("code", nargs="?", help=_("mã đối tượng (với plan, record)"))
+    p.add_argument("--out", metavar=_("TỆP"))
+    p.add_argument("--period")
+    p.add_argument("--json", metavar=_("TỆP"))
+    p.add_argument("--xlsx", metavar=_("TỆP"))
+    p.add_argument("--at")
+    p.add_argument("--year", type=int)
+
+    p = sub.add_parser("backup", help=_("sao lưu cơ sở dữ liệu"))
+    p.add_argument("--to", metavar=_("THƯ MỤC"))
+    p = sub.add_parser("restore", help=_("khôi phục từ bản sao lưu"))
+    p.add_argument("file", metavar=_("TỆP"))
+
+    p = sub.add_parser("consolidate", help=_("tổng hợp báo cáo JSON của nhiều cơ sở"))
+    p.add_argument("files", nargs="+", metavar="RETURN.json")
+    p.add_argument("--out", metavar=_("TỆP"))
+    p.add_argument("--json", metavar=_("TỆP"))
+    return parser
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _open(options: dict):
+    from db.connection import describe, open_database, resolve_target
+
+    target = resolve_target(options.get("db"))
+    try:
+        open_database(target)
+    except SchemaTooNew:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the database is "could not run"
+        raise CannotRun(_("Không mở được cơ sở dữ liệu {db}: {error}").format(
+            db=describe(target).location, error=str(exc).strip().splitlines()[0] if str(exc).strip() else exc)) from exc
+    return target
+
+
+def _ask_password(prompt: str, env: str, twice: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise Refused(_("Cần mật khẩu: đặt biến môi trường {env} hoặc chạy trong cửa sổ dòng lệnh.").format(env=env))
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass(_("Nhập lại mật khẩu: ")) != first:
+        raise Refused(_("Hai lần nhập mật khẩu không khớp."))
+    return first
+
+
+def _login(options: dict):
+    from caremgr import auth
+
+    username = options.get("user")
+    if not username:
+        raise Refused(_("Lệnh này thay đổi dữ liệu: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD hoặc hỏi)."))
+    password = _ask_password(_("Mật khẩu của {user}: ").format(user=username), PASSWORD_ENV)
+    return auth.authenticate(username, password)
+
+
+def _say(message: str) -> None:
+    print(message)
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+def cmd_init(args, options) -> int:
+    from caremgr import auth, setup
+    from db.connection import describe
+
+    target = _open(options)
+    where = describe(target).location
+    if not auth.has_users():
+        username = args.admin or options.get("user") or "admin"
+        password = _ask_password(_("Mật khẩu cho quản trị viên {user}: ").format(user=username), PASSWORD_ENV,
+                                 twice=True)
+        admin = auth.create_user(None, username, password, "administrator")
+        _say(_("Đã tạo quản trị viên {user}.").format(user=admin.username))
+    else:
+        admin = None
+        _say(_("Cơ sở dữ liệu đã có người dùng; đã kiểm tra và nâng cấp cấu trúc."))
+    if args.demo:
+        actor = admin or _login(options)
+        summary = setup.load_demo_centre(actor)
+        _say(_("Đã nạp dữ liệu mẫu: {residents} đối tượng, {staff} nhân viên, {courses} khóa tập huấn.").format(
+            residents=summary.residents, staff=summary.staff, courses=summary.courses))
+    _say(_("Cơ sở dữ liệu sẵn sàng: {db}").format(db=where))
+    return 0
+
+
+def cmd_user(args, options) -> int:
+    from caremgr import auth
+
+    _open(options)
+    actor = _login(options)
+    if args.user_command == "add":
+        password = _ask_password(_("Mật khẩu cho {user}: ").format(user=args.name), NEW_PASSWORD_ENV, twice=True)
+        user = auth.create_user(actor, args.name, password, args.role, args.full_name)
+        _say(_("Đã thêm người dùng {user} ({role}).").format(user=user.username, role=user.role_label))
+        return 0
+    if args.user_command == "list":
+        for user in auth.list_users(actor):
+            _say(f"{user.username}\t{user.role}\t{user.full_name}")
+        return 0
+    raise Refused(_("Hãy chọn: caremgr user add TÊN --role ... hoặc caremgr user list."))
+
+
+def not_yet(args, options) -> int:
+    raise CannotRun(_("Lệnh \"{command}\" chưa có trong phiên bản này của caremgr.").format(command=args.command))
+
+
+COMMANDS: dict[str, Callable] = {
+    "init": cmd_init,
+    "user": cmd_user,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(os.environ.get("CAREMGR_LANG", "vi"))
+    try:
+        options, rest = split_global_options(argv)
+        set_language(options.get("lang", os.environ.get("CAREMGR_LANG", "vi")))
+        parser = build_parser()
+        try:
+            args = parser.parse_args(rest)
+        except SystemExit as exit_:  # argparse: --help is 0, a usage error is 2 -> refused (1)
+            return 0 if exit_.code == 0 else 1
+        if args.version:
+            from caremgr import __version__
+
+            _say(f"caremgr {__version__}")
+            return 0
+        if args.command is None:
+            from ui.app import run
+
+            return run(options.get("db"), demo=args.demo)
+        return COMMANDS.get(args.command, not_yet)(args, options)
+    except CannotRun as exc:
+        print(f"caremgr: {exc}", file=sys.stderr)
+        return 2
+    except SchemaTooNew as exc:
+        print(f"caremgr: {exc}", file=sys.stderr)
+        return 2
+    except (Refused, ValidationError, PermissionDenied, AuthenticationFailed, CaremgrError) as exc:
+        print(f"caremgr: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    finally:
+        from db.connection import close_database
+
+        close_database()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""The main window after login: side navigation, the current screen, a status bar."""
+
+from __future__ import annotations
+
+import ttkbootstrap as ttk
+
+from caremgr import settings
+from caremgr.i18n import N_, _
+from ui.widgets import Placeholder
+
+# (key, label, icon, permission needed to see it)
+NAVIGATION = [
+    ("dashboard", N_("Tổng quan"), "speedometer2", "dashboard.view"),
+    ("residents", N_("Đối tượng"), "people-fill", "residents.view"),
+    ("rehab", N_("Phục hồi chức năng"), "activity", "residents.view"),
+    ("staff", N_("Nhân sự & tập huấn"), "person-badge", "staff.view"),
+    ("insurance", N_("Bảo hiểm y tế"), "shield-plus", "residents.view"),
+    ("reports", N_("Báo cáo"), "file-earmark-text", "reports.view"),
+    ("settings", N_("Cài đặt"), "gear-fill", "settings.view"),
+]
+
+
+def screen_factory(key: str):
+    if key == "dashboard":
+        from ui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen
+    if key == "settings":
+        from ui.screens.settings_screen import SettingsScreen
+
+        return SettingsScreen
+    return None
+
+
+class MainShell(ttk.Frame):
+    def __init__(self, master, app):
+        super().__init__(master)
+        self.app = app
+        self.actor = app.actor
+        self.current_key = None
+        self.screen = None
+        self.nav_buttons: dict[str, ttk.Button] = {}
+
+        nav = ttk.Frame(self, padding=(8, 12), bootstyle="dark")
+        nav.pack(side="left", fill="y")
+        ttk.Label(nav, text="caremgr", font=("TkDefaultFont", 16, "bold"), bootstyle="inverse-dark").pack(
+            anchor="w", padx=10, pady=(0, 16))
+        for key, label, icon, permission in NAVIGATION:
+            if not self.actor.can(permission):
+                continue
+            button = ttk.Button(nav, text=_(label), icon=icon, bootstyle="dark", compound="left",
+                                command=lambda k=key: self.show(k), width=22)
+            button.pack(fill="x", pady=2)
+            self.nav_buttons[key] = button
+        ttk.Button(nav, text=_("Đăng xuất"), icon="box-arrow-right", bootstyle="dark", compound="left",
+                   command=self.logout, width=22).pack(side="bottom", fill="x")
+
+        status = ttk.Frame(self, padding=(10, 4), bootstyle="light")
+        status.pack(side="bottom", fill="x")
+        self.status_centre = ttk.Label(status, text=settings.get("centre.name") or _("(chưa đặt tên cơ sở)"),
+                                       bootstyle="inverse-light")
+        self.status_centre.pack(side="left")
+        self.status_db = ttk.Label(status, text=_("CSDL: {db}").format(db=app.database_label),
+                                   bootstyle="inverse-light")
+        self.status_db.pack(side="right")
+        self.status_user = ttk.Label(
+            status, text=_("Người dùng: {name} ({role})").format(name=self.actor.full_name,
+                                                                role=self.actor.role_label),
+            bootstyle="inverse-light")
+        self.status_user.pack(side="right", padx=24)
+
+        self.body = ttk.Frame(self)
+        self.body.pack(side="left", fill="both", expand=True)
+        self.show("dashboard" if "dashboard" in self.nav_buttons else next(iter(self.nav_buttons)))
+
+    def show(self, key: str) -> None:
+        if self.screen is not None:
+            self.screen.destroy()
+        for k, button in self.nav_buttons.items():
+            button.configure(bootstyle="primary" if k == key else "dark")
+        factory = screen_factory(key)
+        label = next(_(lbl) for k, lbl, _i, _p in NAVIGATION if k == key)
+        self.screen = factory(self.body, self) if factory else Placeholder(self.body, label)
+        self.screen.pack(fill="both", expand=True)
+        self.current_key = key
+
+    def refresh_status(self) -> None:
+        self.status_centre.configure(text=settings.get("centre.name") or _("(chưa đặt tên cơ sở)"))
+
+    def logout(self) -> None:
+        self.app.show_login(self.actor.username)

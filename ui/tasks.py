@@ -1,0 +1,55 @@
+"""Long work off the Tk thread.
+
+The work runs in a daemon thread; its result (or error) is handed back through a queue that the Tk
+thread polls with ``after``, so Tk is only ever touched from its own thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+
+
+class BackgroundTask:
+    POLL_MS = 50
+
+    def __init__(self, widget, work: Callable[[], object], on_done: Callable[[object], None],
+                 on_error: Callable[[BaseException], None]):
+        self.widget = widget
+        self._queue: queue.Queue = queue.Queue()
+        self._on_done = on_done
+        self._on_error = on_error
+        self.finished = False
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        self.widget.after(self.POLL_MS, self._poll)
+        return self
+
+    def _run(self, work) -> None:
+        from db.connection import close_database
+
+        try:
+            self._queue.put(("ok", work()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread to show
+            self._queue.put(("error", exc))
+        finally:
+            close_database()  # this thread's own connection; the Tk thread keeps its own
+
+    def _poll(self) -> None:
+        try:
+            kind, value = self._queue.get_nowait()
+        except queue.Empty:
+            try:
+                self.widget.after(self.POLL_MS, self._poll)
+            except Exception:  # noqa: BLE001 - the window was closed meanwhile
+                pass
+            return
+        self.finished = True
+        (self._on_done if kind == "ok" else self._on_error)(value)
+
+
+def run_in_background(widget, work, on_done, on_error) -> BackgroundTask:
+    return BackgroundTask(widget, work, on_done, on_error).start()

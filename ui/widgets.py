@@ -1,0 +1,101 @@
+"""Small building blocks shared by the screens: labelled fields with their own error line."""
+
+from __future__ import annotations
+
+import tkinter as tk
+
+import ttkbootstrap as ttk
+
+from caremgr.i18n import _
+
+
+class Field(ttk.Frame):
+    """A label, an input and a red message line under it for what is wrong with this field."""
+
+    def __init__(self, master, label: str, *, kind: str = "entry", choices=None, show: str | None = None,
+                 width: int = 40, help_text: str = "", required: bool = False, height: int = 4):
+        super().__init__(master)
+        self.kind = kind
+        text = label + (" *" if required else "")
+        self.label = ttk.Label(self, text=text)
+        self.label.grid(row=0, column=0, sticky="w")
+        self.var = tk.StringVar()
+        self.choices = list(choices or [])  # [(code, label)]
+        if kind == "text":
+            self.input = tk.Text(self, width=width, height=height, wrap="word", font="TkDefaultFont")
+        elif kind == "choice":
+            self.input = ttk.Combobox(self, textvariable=self.var, values=[lbl for _c, lbl in self.choices],
+                                      state="readonly", width=width - 2)
+        elif kind == "check":
+            self.var = tk.BooleanVar()
+            self.input = ttk.Checkbutton(self, variable=self.var, text=label)
+            self.label.configure(text="")
+        else:
+            self.input = ttk.Entry(self, textvariable=self.var, width=width, show=show or "")
+        self.input.grid(row=1, column=0, sticky="we")
+        self.help = ttk.Label(self, text=help_text, bootstyle="secondary", font=("TkDefaultFont", 8)) \
+            if help_text else None
+        if self.help:
+            self.help.grid(row=2, column=0, sticky="w")
+        self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=width * 8)
+        self.error.grid(row=3, column=0, sticky="w")
+        self.columnconfigure(0, weight=1)
+
+    def get(self):
+        if self.kind == "text":
+            return self.input.get("1.0", "end").strip()
+        if self.kind == "choice":
+            shown = self.var.get()
+            for code, lbl in self.choices:
+                if lbl == shown:
+                    return code
+            return None
+        if self.kind == "check":
+            return bool(self.var.get())
+        return self.var.get()
+
+    def set(self, value) -> None:
+        if self.kind == "text":
+            self.input.delete("1.0", "end")
+            if isinstance(value, list | tuple):
+                value = "\n".join(value)
+            self.input.insert("1.0", value or "")
+        elif self.kind == "choice":
+            self.var.set(next((lbl for code, lbl in self.choices if code == value), ""))
+        elif self.kind == "check":
+            self.var.set(bool(value))
+        else:
+            self.var.set("" if value is None else str(value))
+
+    def show_error(self, message: str) -> None:
+        self.error.configure(text=message)
+
+    def clear_error(self) -> None:
+        self.error.configure(text="")
+
+
+def show_problems(fields: dict[str, Field], problems, fallback: ttk.Label | None = None) -> None:
+    """Puts each problem beside its field; problems for unknown fields go to ``fallback``."""
+    for f in fields.values():
+        f.clear_error()
+    loose = []
+    for p in problems:
+        target = fields.get(p.field)
+        if target is not None and p.is_error:
+            current = target.error.cget("text")
+            target.show_error((current + "\n" if current else "") + p.message)
+        elif p.is_error:
+            loose.append(p.message)
+    if fallback is not None:
+        fallback.configure(text="\n".join(loose))
+
+
+class Placeholder(ttk.Frame):
+    """A screen that is not built yet says so plainly."""
+
+    def __init__(self, master, title: str):
+        super().__init__(master, padding=40)
+        ttk.Label(self, text=title, font=("TkDefaultFont", 18, "bold")).pack(anchor="w")
+        ttk.Label(self, text=_("Đang xây dựng"), font=("TkDefaultFont", 14), bootstyle="secondary").pack(
+            anchor="w", pady=(16, 4))
+        ttk.Label(self, text=_("Chức năng này sẽ có trong phiên bản tới."), bootstyle="secondary").pack(anchor="w")
