@@ -6,28 +6,19 @@ deleted directly in the database file breaks the chain and ``verify_chain`` find
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from peewee import PostgresqlDatabase
 
+from db.audit_chain import GENESIS, entry_hash
+from db.audit_chain import plain as _plain
 from db.connection import current_database, write_transaction
 from db.models import AuditLog
 
-GENESIS = "0" * 64
 # Never copied into the audit trail, even as "changed".
 SECRET_FIELDS = {"password_hash"}
 _PG_CHAIN_LOCK = 7_310_442  # advisory-lock key that serialises appends to the chain
-
-
-def _plain(value):
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def snapshot(instance) -> dict:
@@ -51,14 +42,6 @@ def diff(old: dict | None, new: dict | None) -> dict:
         if before != after:
             changes[key] = [before, after]
     return changes
-
-
-def entry_hash(prev_hash: str, at, username, action, entity, entity_id, resident_id, summary, changes) -> str:
-    payload = json.dumps(
-        [prev_hash, _plain(at), username, action, entity, entity_id, resident_id, summary, changes],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def record(actor, action: str, entity: str, entity_id=None, *, resident_id: int | None = None,

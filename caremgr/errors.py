@@ -79,5 +79,9 @@ class NotFound(CaremgrError):
     pass
 
 
-class SchemaTooNew(CaremgrError):
-    pass
+def schema_too_new_message(exc) -> str:
+    """The Vietnamese explanation of ``db.errors.SchemaTooNew``."""
+    from caremgr.i18n import _
+
+    return _("Cơ sở dữ liệu thuộc phiên bản mới hơn ({found}) so với chương trình ({ours}). "
+             "Hãy cài phiên bản caremgr mới hơn.").format(found=exc.found, ours=exc.supported)

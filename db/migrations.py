@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from peewee import Database, PostgresqlDatabase
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
-from caremgr.errors import SchemaTooNew
-from db.models import ALL_MODELS, SchemaVersion
+from db.audit_chain import GENESIS, entry_hash
+from db.errors import SchemaTooNew
+from db.models import ALL_MODELS, JSONText, SchemaVersion
 
 Step = Callable[[Database, SchemaMigrator], None]
 
@@ -23,11 +24,8 @@ Step = Callable[[Database, SchemaMigrator], None]
 def _v2_audit_hash_chain(database: Database, migrator: SchemaMigrator) -> None:
     """Version 2: audit entries carry the hash of the entry before them (tamper evidence).
     Existing entries are chained in id order, so an old trail is protected from now on."""
-    from playhouse.migrate import migrate
     from peewee import CharField
-
-    from caremgr.audit import GENESIS, entry_hash
-    from db.models import JSONText
+    from playhouse.migrate import migrate
 
     migrate(
         migrator.add_column("audit_log", "prev_hash", CharField(max_length=64, null=True)),
@@ -89,12 +87,7 @@ def upgrade(database: Database, *, before_upgrade: Callable[[int, int], None] | 
     database is about to change (the backup hook)."""
     current = schema_version(database)
     if current is not None and current > CURRENT_VERSION:
-        from caremgr.i18n import _
-
-        raise SchemaTooNew(
-            _("Cơ sở dữ liệu thuộc phiên bản mới hơn ({found}) so với chương trình ({ours}). "
-              "Hãy cài phiên bản caremgr mới hơn.").format(found=current, ours=CURRENT_VERSION)
-        )
+        raise SchemaTooNew(current, CURRENT_VERSION)
     if current == CURRENT_VERSION:
         return UpgradeResult(current, current)
     if current is not None and before_upgrade is not None:

@@ -72,6 +72,21 @@ class App:
 
 
 def run(db_target: str | None = None, *, demo: bool = False) -> int:
-    app = App(db_target, demo=demo)
+    try:
+        app = App(db_target, demo=demo)
+    except Exception as exc:  # noqa: BLE001 - shown to the user instead of a traceback
+        from tkinter import Tk, messagebox
+
+        from caremgr.errors import schema_too_new_message
+        from db.errors import SchemaTooNew
+
+        text = schema_too_new_message(exc) if isinstance(exc, SchemaTooNew) else _(
+            "Không mở được cơ sở dữ liệu {db}: {error}").format(db=describe(resolve_target(db_target)).location,
+                                                              error=exc)
+        root = Tk()
+        root.withdraw()
+        messagebox.showerror("caremgr", text, parent=root)
+        root.destroy()
+        return 2
     app.root.mainloop()
     return 0

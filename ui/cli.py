@@ -12,8 +12,15 @@ import os
 import sys
 from collections.abc import Callable
 
-from caremgr.errors import AuthenticationFailed, CaremgrError, PermissionDenied, SchemaTooNew, ValidationError
+from caremgr.errors import (
+    AuthenticationFailed,
+    CaremgrError,
+    PermissionDenied,
+    ValidationError,
+    schema_too_new_message,
+)
 from caremgr.i18n import _, set_language
+from db.errors import SchemaTooNew
 
 GLOBAL_OPTIONS = ("--db", "--user", "--lang")
 PASSWORD_ENV = "CAREMGR_PASSWORD"
@@ -227,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"caremgr: {exc}", file=sys.stderr)
         return 2
     except SchemaTooNew as exc:
-        print(f"caremgr: {exc}", file=sys.stderr)
+        print(f"caremgr: {schema_too_new_message(exc)}", file=sys.stderr)
         return 2
     except (Refused, ValidationError, PermissionDenied, AuthenticationFailed, CaremgrError) as exc:
         print(f"caremgr: {exc}", file=sys.stderr)

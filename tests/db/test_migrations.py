@@ -6,9 +6,10 @@ import pytest
 from peewee import PostgresqlDatabase
 
 from caremgr import audit
-from caremgr.errors import SchemaTooNew
+from caremgr.errors import schema_too_new_message
 from db import migrations
 from db.connection import close_database, make_database, open_database
+from db.errors import SchemaTooNew
 from db.models import AuditLog, Resident, SchemaVersion, User
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -91,9 +92,11 @@ def test_newer_schema_is_refused_with_a_clear_message(db_target):
     open_database(db_target)
     SchemaVersion.insert(version=migrations.CURRENT_VERSION + 5, description="future").execute()
     close_database()
-    with pytest.raises(SchemaTooNew, match="phiên bản mới hơn"):
+    with pytest.raises(SchemaTooNew) as err:
         open_database(db_target)
     close_database()
+    message = schema_too_new_message(err.value)
+    assert "phiên bản mới hơn" in message and str(migrations.CURRENT_VERSION + 5) in message
 
 
 def test_new_database_is_created_at_current_version(database):
