@@ -241,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one line, details only on request
+        if os.environ.get("CAREMGR_DEBUG"):
+            raise
+        print(_("caremgr: lỗi không mong đợi ({kind}: {error}). Chạy lại với CAREMGR_DEBUG=1 để xem chi tiết.")
+              .format(kind=type(exc).__name__, error=exc), file=sys.stderr)
+        return 2
     finally:
         from db.connection import close_database
 
