@@ -13,7 +13,15 @@ from caremgr.auth import Actor, require
 from caremgr.bhyt import card_status
 from caremgr.residents_query import in_care_on
 from caremgr.vocab import CATEGORIES
-from db.models import HealthCheck, InsuranceCard, RehabPlan, Resident, Staff, TrainingAttendance, TrainingCourse
+from db.models import (
+    HealthCheck,
+    InsuranceCard,
+    RehabPlan,
+    Resident,
+    Staff,
+    TrainingAttendance,
+    TrainingCourse,
+)
 
 LICENSED_POSITIONS = ("doctor", "assistant_doctor", "nurse", "rehab_technician")
 LICENCE_WARNING = timedelta(days=90)
