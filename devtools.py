@@ -31,7 +31,7 @@ def venv_bin(name: str) -> Path:
 
 
 def check_python() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this runs on whatever python3 the user has
         sys.exit(f"caremgr needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     try:
         import tkinter  # noqa: F401

@@ -30,10 +30,10 @@ def install_system_packages() -> None:
     missing = [pkg for pkg, present in SYSTEM_NEEDS.items() if not present()]
     if not missing:
         return
-    if devtools.can_install_system_packages():
-        if not devtools.apt_install(missing):
-            for pkg in missing:  # one failing package must not keep the others out
-                devtools.apt_install([pkg])
+    # One failing package must not keep the others out: retry them one by one.
+    if devtools.can_install_system_packages() and not devtools.apt_install(missing):
+        for pkg in missing:
+            devtools.apt_install([pkg])
     still = [pkg for pkg, present in SYSTEM_NEEDS.items() if not present()]
     if still:
         devtools.say("not available: " + ", ".join(still) + " (tests that need them report why)")

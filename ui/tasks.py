@@ -6,6 +6,7 @@ thread polls with ``after``, so Tk is only ever touched from its own thread.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -42,10 +43,8 @@ class BackgroundTask:
         try:
             kind, value = self._queue.get_nowait()
         except queue.Empty:
-            try:
+            with contextlib.suppress(Exception):  # the window was closed meanwhile
                 self.widget.after(self.POLL_MS, self._poll)
-            except Exception:  # noqa: BLE001 - the window was closed meanwhile
-                pass
             return
         self.finished = True
         (self._on_done if kind == "ok" else self._on_error)(value)

@@ -21,9 +21,8 @@ def test_foreign_keys_are_enforced(database):
 
     from db.models import Contact
 
-    with pytest.raises(IntegrityError):
-        with database.atomic():
-            Contact.create(resident=999, full_name="Không có đối tượng")
+    with pytest.raises(IntegrityError), database.atomic():
+        Contact.create(resident=999, full_name="Không có đối tượng")
 
 
 def test_target_order_is_flag_then_environment_then_data_folder(monkeypatch, tmp_path):

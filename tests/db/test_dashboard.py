@@ -6,7 +6,15 @@ import pytest
 
 from caremgr import dashboard, settings
 from caremgr.errors import PermissionDenied
-from db.models import HealthCheck, InsuranceCard, RehabPlan, Resident, Staff, TrainingAttendance, TrainingCourse
+from db.models import (
+    HealthCheck,
+    InsuranceCard,
+    RehabPlan,
+    Resident,
+    Staff,
+    TrainingAttendance,
+    TrainingCourse,
+)
 
 TODAY = date(2026, 6, 30)
 
@@ -50,7 +58,8 @@ def test_insurance_statuses_and_coverage(admin):
 
 def test_tracking_and_overdue_checks(admin):
     settings.put(admin, {"care.check_interval_days": 30})
-    recent, old, never = resident("R"), resident("O"), resident("N")
+    recent, old = resident("R"), resident("O")
+    resident("N")  # never checked
     HealthCheck.create(resident=recent, check_date=TODAY - timedelta(days=10))
     HealthCheck.create(resident=old, check_date=TODAY - timedelta(days=364))  # inside the 365-day window
     d = dashboard.summary(admin, TODAY)

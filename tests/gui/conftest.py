@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from pathlib import Path
@@ -58,10 +59,8 @@ def make_app(xvfb, tmp_path):
 
     yield factory
     for app in apps:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test
             app.root.destroy()
-        except Exception:  # noqa: BLE001 - already closed by the test
-            pass
     close_database()
 
 
