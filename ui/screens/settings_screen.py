@@ -83,8 +83,14 @@ class SettingsScreen(ttk.Frame):
         except ValueError as exc:
             self.message.configure(text=_("Ngày hiệu lực: {error}").format(error=exc), bootstyle="danger")
             return
-        before = {key: settings.get(key) for key in self.fields}
-        changed = {k: v for k, v in self.values().items() if v != before[k] and not (v == "" and before[k] is None)}
+        changed = {}
+        for key, typed in self.values().items():
+            try:
+                if settings.coerce(key, typed) == settings.get(key, effective):
+                    continue
+            except ValidationError:
+                pass  # put() reports it beside the field
+            changed[key] = typed
         try:
             settings.put(self.actor, changed, effective_from=effective)
         except ValidationError as exc:
