@@ -16,23 +16,23 @@ class LoginView(ttk.Frame):
         self.app = app
         card = ttk.Frame(self, padding=36, bootstyle="light")
         card.place(relx=0.5, rely=0.45, anchor="center")
-        ttk.Label(card, text="caremgr", font=("TkDefaultFont", 26, "bold"), bootstyle="primary").pack(anchor="w")
+        ttk.Label(card, text="caremgr", font=("TkDefaultFont", 26, "bold"), bootstyle="primary @light").pack(anchor="w")
         centre = settings.get("centre.name") or ""
         ttk.Label(card, text=centre or _("Quản lý cơ sở trợ giúp xã hội"),
-                  font=("TkDefaultFont", 12), bootstyle="secondary").pack(anchor="w", pady=(0, 20))
+                  font=("TkDefaultFont", 12), bootstyle="secondary @light").pack(anchor="w", pady=(0, 20))
 
-        ttk.Label(card, text=_("Tên đăng nhập")).pack(anchor="w")
+        ttk.Label(card, text=_("Tên đăng nhập"), bootstyle="@light").pack(anchor="w")
         self.username = ttk.Entry(card, width=34)
         self.username.pack(fill="x", pady=(2, 10))
         self.username.insert(0, username)
-        ttk.Label(card, text=_("Mật khẩu")).pack(anchor="w")
+        ttk.Label(card, text=_("Mật khẩu"), bootstyle="@light").pack(anchor="w")
         self.password = ttk.Entry(card, width=34, show="•")
         self.password.pack(fill="x", pady=(2, 6))
-        self.message = ttk.Label(card, text="", bootstyle="danger", wraplength=300)
+        self.message = ttk.Label(card, text="", bootstyle="danger @light", wraplength=300)
         self.message.pack(anchor="w", pady=(0, 8))
         self.button = ttk.Button(card, text=_("Đăng nhập"), bootstyle="primary", command=self.submit)
         self.button.pack(fill="x")
-        ttk.Label(card, text=_("Cơ sở dữ liệu: {db}").format(db=app.database_label), bootstyle="secondary",
+        ttk.Label(card, text=_("Cơ sở dữ liệu: {db}").format(db=app.database_label), bootstyle="secondary @light",
                   font=("TkDefaultFont", 8), wraplength=300).pack(anchor="w", pady=(18, 0))
         for widget in (self.username, self.password):
             widget.bind("<Return>", lambda _e: self.submit())

@@ -43,7 +43,7 @@ class MainShell(ttk.Frame):
 
         nav = ttk.Frame(self, padding=(8, 12), bootstyle="dark")
         nav.pack(side="left", fill="y")
-        ttk.Label(nav, text="caremgr", font=("TkDefaultFont", 16, "bold"), bootstyle="inverse-dark").pack(
+        ttk.Label(nav, text="caremgr", font=("TkDefaultFont", 16, "bold"), bootstyle="@dark").pack(
             anchor="w", padx=10, pady=(0, 16))
         for key, label, icon, permission in NAVIGATION:
             if not self.actor.can(permission):
@@ -58,15 +58,18 @@ class MainShell(ttk.Frame):
         status = ttk.Frame(self, padding=(10, 4), bootstyle="light")
         status.pack(side="bottom", fill="x")
         self.status_centre = ttk.Label(status, text=settings.get("centre.name") or _("(chưa đặt tên cơ sở)"),
-                                       bootstyle="inverse-light")
+                                       bootstyle="@light")
         self.status_centre.pack(side="left")
-        self.status_db = ttk.Label(status, text=_("CSDL: {db}").format(db=app.database_label),
-                                   bootstyle="inverse-light")
+        location = app.database_label
+        if len(location) > 38:  # the start of a long path says least; the full one is in the tooltip
+            location = "…" + location[-37:]
+        self.status_db = ttk.Label(status, text=_("CSDL: {db}").format(db=location), bootstyle="@light")
+        ttk.ToolTip(self.status_db, text=app.database_label)
         self.status_db.pack(side="right")
         self.status_user = ttk.Label(
             status, text=_("Người dùng: {name} ({role})").format(name=self.actor.full_name,
                                                                 role=self.actor.role_label),
-            bootstyle="inverse-light")
+            bootstyle="@light")
         self.status_user.pack(side="right", padx=24)
 
         self.body = ttk.Frame(self)

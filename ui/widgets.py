@@ -33,8 +33,8 @@ class Field(ttk.Frame):
         else:
             self.input = ttk.Entry(self, textvariable=self.var, width=width, show=show or "")
         self.input.grid(row=1, column=0, sticky="we")
-        self.help = ttk.Label(self, text=help_text, bootstyle="secondary", font=("TkDefaultFont", 8)) \
-            if help_text else None
+        self.help = ttk.Label(self, text=help_text, bootstyle="secondary", font=("TkDefaultFont", 8),
+                              wraplength=width * 8) if help_text else None
         if self.help:
             self.help.grid(row=2, column=0, sticky="w")
         self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=width * 8)

@@ -33,25 +33,27 @@ class DashboardScreen(ttk.Frame):
 
         tiles = ttk.Frame(self)
         tiles.pack(fill="x")
-        tracking_target = f" / {d.tracking_target:g}%" if d.tracking_target is not None else ""
-        training_target = f" / {d.training_target}" if d.training_target is not None else ""
+        tracking_target = _(" (chỉ tiêu {n}%)").format(n=f"{d.tracking_target:g}") \
+            if d.tracking_target is not None else ""
+        training_target = _(" (chỉ tiêu {n})").format(n=d.training_target) if d.training_target is not None else ""
         self.tiles = {}
         for column, (key, title, value, style) in enumerate([
             ("in_care", _("Đang chăm sóc"), str(d.in_care), "primary"),
             ("coverage", _("Có thẻ BHYT còn hạn"), f"{d.coverage_pct:g}%" if d.in_care else "—",
              "success" if d.coverage_pct >= 100 or not d.in_care else "danger"),
-            ("tracking", _("Theo dõi sức khỏe điện tử"), f"{d.tracked_pct:g}%{tracking_target}",
+            ("tracking", _("Theo dõi sức khỏe điện tử") + tracking_target, f"{d.tracked_pct:g}%",
              "success" if d.tracking_target is not None and d.tracked_pct >= d.tracking_target else "warning"),
             ("plans_due", _("Kế hoạch PHCN đến hạn đánh giá"), str(d.plans_due_review), "info"),
-            ("training", _("Lượt tập huấn năm nay"), f"{d.training_turns}{training_target}", "secondary"),
+            ("training", _("Lượt tập huấn năm nay") + training_target, str(d.training_turns),
+             "success" if d.training_target is not None and d.training_turns >= d.training_target else "secondary"),
         ]):
             tile = ttk.Frame(tiles, padding=14, bootstyle=style)
             tile.grid(row=0, column=column, sticky="nsew", padx=(0, 10))
             tiles.columnconfigure(column, weight=1, uniform="tile")
-            value_label = ttk.Label(tile, text=value, font=("TkDefaultFont", 22, "bold"),
-                                    bootstyle=f"inverse-{style}")
+            value_label = ttk.Label(tile, text=value, font=("TkDefaultFont", 20, "bold"),
+                                    bootstyle=f"@{style}")
             value_label.pack(anchor="w")
-            ttk.Label(tile, text=title, bootstyle=f"inverse-{style}", wraplength=170).pack(anchor="w")
+            ttk.Label(tile, text=title, bootstyle=f"@{style}", wraplength=150).pack(anchor="w")
             self.tiles[key] = value_label
 
         if not d.in_care:

@@ -60,14 +60,14 @@ class SettingsScreen(ttk.Frame):
                         help_text = (help_text + "  " if help_text else "") + _("Lịch sử: ") + "; ".join(
                             f"{format_date(start)}: {_shown(value)}" for start, value in history)
                 field = Field(page, label, kind=kind, choices=choices, help_text=help_text, required=d.required,
-                              width=48, height=3)
+                              width=40, height=3)
                 field.grid(row=i // 2, column=i % 2, sticky="nwe", padx=(0, 24), pady=4)
                 field.set(settings.get(d.key))
                 if not self.can_edit:
                     field.input.configure(state="disabled")
                 self.fields[d.key] = field
-            page.columnconfigure(0, weight=1)
-            page.columnconfigure(1, weight=1)
+            page.columnconfigure(0, weight=1, uniform="settings")
+            page.columnconfigure(1, weight=1, uniform="settings")
         if self.actor.can("users.manage"):
             from ui.screens.users_panel import UsersPanel
 
