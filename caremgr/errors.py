@@ -85,3 +85,15 @@ def schema_too_new_message(exc) -> str:
 
     return _("Cơ sở dữ liệu thuộc phiên bản mới hơn ({found}) so với chương trình ({ours}). "
              "Hãy cài phiên bản caremgr mới hơn.").format(found=exc.found, ours=exc.supported)
+
+
+class Conflict(CaremgrError):
+    """Someone else saved the record after it was opened here; nothing was overwritten.
+
+    ``mine`` holds the values this user tried to save, ``theirs`` the values now stored.
+    """
+
+    def __init__(self, message: str, mine: dict | None = None, theirs: dict | None = None):
+        super().__init__(message)
+        self.mine = mine or {}
+        self.theirs = theirs or {}
