@@ -50,7 +50,7 @@ def ensure_venv(extras: str = "") -> Path:
     check_python()
     if not venv_python().exists():
         say("creating the virtual environment in .venv …")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        create_venv()
     stamp = VENV / f".installed{extras or '-base'}"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if not stamp.exists() or stamp.read_text() != wanted:
@@ -60,6 +60,22 @@ def ensure_venv(extras: str = "") -> Path:
                        check=True, cwd=ROOT)
         stamp.write_text(wanted)
     return venv_python()
+
+
+def create_venv() -> None:
+    try:
+        venv.EnvBuilder(with_pip=True).create(VENV)
+        return
+    except (subprocess.CalledProcessError, OSError) as exc:
+        failure = exc
+    # Debian/Ubuntu ship venv's pip bootstrap separately (python3-venv).
+    shutil.rmtree(VENV, ignore_errors=True)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if can_install_system_packages() and (apt_install([f"python{version}-venv"]) or apt_install(["python3-venv"])):
+        venv.EnvBuilder(with_pip=True).create(VENV)
+        return
+    sys.exit(f"Could not create .venv ({failure}). On Debian/Ubuntu install python3-venv "
+             f"(sudo apt-get install python{version}-venv) and run this again.")
 
 
 def can_install_system_packages() -> bool:
