@@ -1,6 +1,7 @@
 """Imports point down only: ui -> caremgr/reports -> db (shared/design/ARCHITECTURE.md)."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,18 @@ def test_lower_layers_do_not_import_upper_ones(package):
     assert offenders == {}
 
 
+QUERY = re.compile(r"\b[A-Z]\w*\.(select|where|update|delete|insert|get_or_none|get_by_id)\(|\.where\(")
+
+
 def test_ui_builds_no_queries_itself():
     offenders = []
     for path in (ROOT / "ui").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        if "peewee" in imported_roots(path) or "db.models" in text or ".select(" in text or ".where(" in text:
+        if "peewee" in imported_roots(path) or "db.models" in text or QUERY.search(text):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_query_check_catches_model_queries():
+    assert QUERY.search("rows = Resident.select().where(x)")
+    assert not QUERY.search("self.notebook.select(page)")
