@@ -53,9 +53,19 @@ class App:
         from ui.shell import MainShell
 
         self.actor = actor
+        self._warm_up()
         centre = settings.get("centre.name") or "caremgr"
         self.root.title(f"caremgr — {centre}")
         self._swap(MainShell(self.root, self))
+
+    @staticmethod
+    def _warm_up() -> None:
+        """Builds the ICD-10 search index while the user looks at the dashboard, not on the first search."""
+        import threading
+
+        from caremgr import icd10
+
+        threading.Thread(target=icd10.warm_up, daemon=True).start()
 
     def apply_appearance(self) -> None:
         """Re-reads language and theme after Settings changed them."""

@@ -199,6 +199,111 @@ def cmd_user(args, options) -> int:
     raise Refused(_("Hãy chọn: caremgr user add TÊN --role ... hoặc caremgr user list."))
 
 
+def cmd_report(args, options) -> int:
+    """``caremgr report record CODE --out FILE.pdf [--at DATE]``; the other kinds are not built yet."""
+    if args.kind != "record":
+        return not_yet(args, options)
+    from pathlib import Path
+
+    from caremgr.dates import parse_date
+    from caremgr.records import collect_record
+    from reports.record import render_record
+
+    if not args.code:
+        raise Refused(_("Thiếu mã đối tượng: caremgr report record MÃ --out TỆP.pdf"))
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    on = None
+    if args.at:
+        try:
+            on = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    if not options.get("user"):
+        # Reading only, but the record holds health data: who printed it must be known.
+        raise Refused(_("Hồ sơ đối tượng có thông tin sức khỏe: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD "
+                        "hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    data = collect_record(actor, args.code, on)
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".part")
+    try:
+        render_record(data, str(partial))
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.out, error=exc.strerror or exc)) from exc
+    _say(_("Đã ghi {file}").format(file=args.out))
+    return 0
+
+
+def cmd_import(args, options) -> int:
+    """``caremgr import residents FILE [--errors PATH] [--sheet NAME]``: 0 when the file was read (even
+    with rejected rows, written to FILE.errors.csv), 2 when it could not be read at all."""
+    if args.what != "residents":
+        return not_yet(args, options)
+    from caremgr import resident_io
+    from caremgr.sheets import SheetError
+
+    notes_shown = 20  # the rest are counted, not printed
+    _open(options)
+    actor = _login(options)
+    try:
+        result = resident_io.import_residents(actor, args.file, sheet=args.sheet)
+    except SheetError as exc:
+        raise CannotRun(str(exc)) from exc
+    _say(result.counts_line())
+    if result.unknown_columns:
+        _say(_("Các cột không dùng: {columns}.").format(columns=", ".join(result.unknown_columns)))
+    for note in result.notes[:notes_shown]:
+        _say(note)
+    if len(result.notes) > notes_shown:
+        _say(_("… và {n} mục khác").format(n=len(result.notes) - notes_shown))
+    if result.rejected:
+        errors = args.errors or f"{args.file}.errors.csv"
+        try:
+            result.write_errors_csv(errors)
+        except OSError as exc:
+            raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+                file=errors, error=exc.strerror or exc)) from exc
+        _say(_("Các dòng bị từ chối và lý do: {file}").format(file=errors))
+    return 0
+
+
+def cmd_export(args, options) -> int:
+    """``caremgr export residents FILE``: the same columns as the import; needs --user (health data)."""
+    if args.what != "residents":
+        return not_yet(args, options)
+    from caremgr import resident_io
+
+    _open(options)
+    actor = _login(options)
+    try:
+        count = resident_io.export_residents(actor, args.file)
+    except OSError as exc:
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.file, error=exc.strerror or exc)) from exc
+    _say(_("Đã xuất {n} đối tượng ra {file}").format(n=count, file=args.file))
+    return 0
+
+
+def cmd_template(args, options) -> int:
+    """``caremgr template residents FILE.xlsx``: an empty import list; no database, no login."""
+    if args.what != "residents":
+        return not_yet(args, options)
+    from caremgr import resident_io
+
+    try:
+        resident_io.write_template(args.file)
+    except OSError as exc:
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.file, error=exc.strerror or exc)) from exc
+    _say(_("Đã tạo mẫu nhập liệu {file}").format(file=args.file))
+    return 0
+
+
 def not_yet(args, options) -> int:
     raise CannotRun(_("Lệnh \"{command}\" chưa có trong phiên bản này của caremgr.").format(command=args.command))
 
@@ -206,6 +311,10 @@ def not_yet(args, options) -> int:
 COMMANDS: dict[str, Callable] = {
     "init": cmd_init,
     "user": cmd_user,
+    "import": cmd_import,
+    "export": cmd_export,
+    "template": cmd_template,
+    "report": cmd_report,
 }
 
 

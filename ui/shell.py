@@ -21,6 +21,10 @@ NAVIGATION = [
 
 
 def screen_factory(key: str):
+    if key == "residents":
+        from ui.screens.residents import ResidentsScreen
+
+        return ResidentsScreen
     if key == "dashboard":
         from ui.screens.dashboard import DashboardScreen
 
@@ -72,20 +76,61 @@ class MainShell(ttk.Frame):
             bootstyle="@light")
         self.status_user.pack(side="right", padx=24)
 
+        self.progress = ttk.Progressbar(status, mode="indeterminate", bootstyle="success", length=120)
         self.body = ttk.Frame(self)
         self.body.pack(side="left", fill="both", expand=True)
+        self._bind_keys()
         self.show("dashboard" if "dashboard" in self.nav_buttons else next(iter(self.nav_buttons)))
 
-    def show(self, key: str) -> None:
+    def _bind_keys(self) -> None:
+        root = self.app.root
+        for sequence, method in [("<Control-f>", "focus_search"), ("<Control-n>", "new_resident"),
+                                 ("<Control-s>", "save"), ("<F5>", "refresh"), ("<Escape>", "back")]:
+            root.bind(sequence, lambda _e, m=method: self._dispatch(m))
+
+    def _dispatch(self, method: str) -> str:
+        handler = getattr(self.screen, method, None)
+        if callable(handler):
+            handler()
+        return "break"
+
+    def _replace_screen(self, make, key: str) -> bool:
+        leave = getattr(self.screen, "can_leave", None)
+        if callable(leave) and not leave():
+            return False
         if self.screen is not None:
             self.screen.destroy()
         for k, button in self.nav_buttons.items():
             button.configure(bootstyle="primary" if k == key else "dark")
-        factory = screen_factory(key)
-        label = next(_(lbl) for k, lbl, _i, _p in NAVIGATION if k == key)
-        self.screen = factory(self.body, self) if factory else Placeholder(self.body, label)
+        self.screen = make()
         self.screen.pack(fill="both", expand=True)
         self.current_key = key
+        return True
+
+    def show(self, key: str) -> bool:
+        factory = screen_factory(key)
+        label = next(_(lbl) for k, lbl, _i, _p in NAVIGATION if k == key)
+        return self._replace_screen(lambda: factory(self.body, self) if factory else Placeholder(self.body, label),
+                                    key)
+
+    def open_resident(self, resident_id: int | None) -> bool:
+        from ui.screens.resident_profile import ResidentProfile
+
+        return self._replace_screen(lambda: ResidentProfile(self.body, self, resident_id), "residents")
+
+    def toast(self, message: str, error: bool = False) -> None:
+        """A short note in the corner that goes away by itself."""
+        self.last_toast = message
+        ttk.ToastNotification(title="caremgr", message=message, duration=3500,
+                              bootstyle="danger" if error else "success").show_toast()
+
+    def busy(self, on: bool) -> None:
+        if on:
+            self.progress.pack(side="right", padx=10)
+            self.progress.start(10)
+        else:
+            self.progress.stop()
+            self.progress.pack_forget()
 
     def refresh_status(self) -> None:
         self.status_centre.configure(text=settings.get("centre.name") or _("(chưa đặt tên cơ sở)"))

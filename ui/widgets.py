@@ -26,6 +26,9 @@ class Field(ttk.Frame):
         elif kind == "choice":
             self.input = ttk.Combobox(self, textvariable=self.var, values=[lbl for _c, lbl in self.choices],
                                       state="readonly", width=width - 2)
+        elif kind == "combo":  # a list to pick from, free text still allowed (old addresses, spellings)
+            self.input = ttk.Combobox(self, textvariable=self.var, values=list(choices or []), width=width - 2)
+            self.choices = []
         elif kind == "check":
             self.var = tk.BooleanVar()
             self.input = ttk.Checkbutton(self, variable=self.var, text=label)
@@ -66,6 +69,18 @@ class Field(ttk.Frame):
             self.var.set(bool(value))
         else:
             self.var.set("" if value is None else str(value))
+
+    def set_options(self, values) -> None:
+        """New list for an editable combo (e.g. the communes of the chosen province)."""
+        self.input.configure(values=list(values))
+
+    def set_enabled(self, enabled: bool) -> None:
+        if self.kind == "text":
+            self.input.configure(state="normal" if enabled else "disabled")
+        elif self.kind == "choice":
+            self.input.configure(state="readonly" if enabled else "disabled")
+        else:
+            self.input.configure(state="normal" if enabled else "disabled")
 
     def show_error(self, message: str) -> None:
         self.error.configure(text=message)

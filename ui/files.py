@@ -1,0 +1,79 @@
+"""Exporting and printing from the screens: the work runs off the Tk thread, then the file opens."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from caremgr.i18n import _
+from ui import dialogs
+from ui.tasks import run_in_background
+
+XLSX_TYPES = [("Excel", "*.xlsx"), ("CSV", "*.csv")]
+
+
+def open_with_system_viewer(path: str | Path) -> None:
+    """Shows a file in the program the computer uses for it (PDF reader, Excel)."""
+    if os.environ.get("CAREMGR_NO_OPEN"):
+        return
+    path = str(path)
+    if sys.platform.startswith("win"):
+        os.startfile(path)  # noqa: S606 - the user asked to open their own file
+    elif sys.platform == "darwin":
+        subprocess.Popen(["open", path])
+    else:
+        subprocess.Popen(["xdg-open", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _run(widget, work, done_text: str, path: str, open_after: bool) -> None:
+    shell = _shell_of(widget)
+
+    def done(_result):
+        if shell:
+            shell.toast(done_text.format(path=path))
+        if open_after:
+            open_with_system_viewer(path)
+
+    def failed(error):
+        if shell:
+            shell.toast(_("Không thực hiện được: {error}").format(error=error), error=True)
+
+    if shell:
+        shell.busy(True)
+    task = run_in_background(widget, work, lambda r: (shell and shell.busy(False), done(r)),
+                             lambda e: (shell and shell.busy(False), failed(e)))
+    widget.last_task = task
+
+
+def _shell_of(widget):
+    while widget is not None and not hasattr(widget, "toast"):
+        widget = getattr(widget, "shell", None) or widget.master
+    return widget
+
+
+def export_residents(widget, actor, path: str | None = None) -> None:
+    from caremgr import resident_io
+
+    path = path or dialogs.choose_save_path(widget, _("Xuất danh sách đối tượng"),
+                                            f"doi-tuong-{date.today():%Y%m%d}.xlsx", XLSX_TYPES)
+    if not path:
+        return
+    _run(widget, lambda: resident_io.export_residents(actor, path), _("Đã xuất danh sách ra {path}"), path,
+         open_after=False)
+
+
+def print_record(widget, actor, code: str, path: str | None = None) -> None:
+    from caremgr import records
+    from reports.record import render_record
+
+    path = path or str(Path(tempfile.gettempdir()) / f"ho-so-{code}-{date.today():%Y%m%d}.pdf")
+
+    def work():
+        render_record(records.collect_record(actor, code), path)
+        return path
+
+    _run(widget, work, _("Đã tạo hồ sơ PDF: {path}"), path, open_after=True)
