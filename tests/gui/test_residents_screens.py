@@ -198,4 +198,5 @@ def test_record_a_check_up_and_see_it_flagged(residents_screen):
     assert HealthCheck.select().where(HealthCheck.resident == resident.id).count() == before + 1
     newest = health.check_table.get_children()[0]
     assert "abnormal" in health.check_table.item(newest, "tags")
-    assert health.check_table.set(newest, "bp") == "165/95"
+    assert health.check_table.set(newest, "bp") == "165/95 ↑"
+    assert health.check_table.set(newest, "pulse") == "118 ↑"

@@ -48,3 +48,25 @@ def test_screenshot_of_the_wizard(make_app, shots):
     app = make_app(demo=True)
     place(app)
     assert_picture(capture(app.root, shots / "wizard.png"))
+
+
+def test_screenshots_of_residents_list_and_profile(make_app, demo_db, shots):
+    app = make_app(demo_db)
+    shell = login(app)
+    place(app)
+    shell.nav_buttons["residents"].invoke()
+    pump(app.root)
+    assert len(shell.screen.table.get_children()) > 20
+    assert_picture(capture(app.root, shots / "residents.png"))
+    first = shell.screen.table.get_children()[0]
+    shell.screen.table.selection_set(first)
+    shell.screen.open_selected()
+    pump(app.root)
+    profile = shell.screen
+    assert_picture(capture(app.root, shots / "profile.png"))
+    profile.notebook.select(profile.health)
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "health.png"))
+    profile.health.tabs.select(3)
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "health-chart.png"))

@@ -14,9 +14,9 @@ from caremgr.i18n import _
 from ui.widgets import Field, show_problems
 
 CHECK_COLUMNS = [
-    ("check_date", "Ngày", 86), ("pulse", "Mạch", 55), ("bp", "Huyết áp", 80), ("temperature", "Nhiệt độ", 65),
-    ("weight_kg", "Cân nặng", 70), ("bmi", "BMI", 50), ("spo2", "SpO2", 50), ("glucose", "Đường huyết", 80),
-    ("examiner", "Người khám", 150), ("findings", "Nhận xét", 260),
+    ("check_date", "Ngày", 92), ("pulse", "Mạch", 60), ("bp", "Huyết áp", 90), ("temperature", "Nhiệt độ", 75),
+    ("weight_kg", "Cân nặng", 80), ("bmi", "BMI", 55), ("spo2", "SpO2", 55), ("glucose", "Đường huyết", 95),
+    ("examiner", "Người khám", 140), ("findings", "Nhận xét", 120),
 ]
 
 
@@ -24,8 +24,18 @@ def _num(value, digits=1) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.{digits}f}".rstrip("0").rstrip(".").replace(".", ",")
+        text = f"{value:.{digits}f}"
+        if digits:
+            text = text.rstrip("0").rstrip(".")
+        return text.replace(".", ",")
     return str(value)
+
+
+ARROWS = {"high": " ↑", "low": " ↓"}
+
+
+def _marked(text: str, flag: str | None) -> str:
+    return f"{text}{ARROWS.get(flag, '')}" if text else text
 
 
 class HealthTab(ttk.Frame):
@@ -63,18 +73,18 @@ class HealthTab(ttk.Frame):
             "examiner": Field(form, _("Người khám"), width=18),
         }
         for i, field in enumerate(self.check_fields.values()):
-            field.grid(row=0, column=i, sticky="nw", padx=(0, 6))
+            field.grid(row=i // 5, column=i % 5, sticky="nw", padx=(0, 6))
         self.check_fields["check_date"].set(format_date(date.today()))
         self.findings = Field(form, _("Nhận xét, kết luận"), width=70)
-        self.findings.grid(row=1, column=0, columnspan=6, sticky="we")
+        self.findings.grid(row=2, column=0, columnspan=4, sticky="we")
         self.check_fields["findings"] = self.findings
-        self.bmi_label = ttk.Label(form, text="")
-        self.bmi_label.grid(row=1, column=6, sticky="w")
+        self.bmi_label = ttk.Label(form, text="", font=("TkDefaultFont", 10, "bold"))
+        self.bmi_label.grid(row=1, column=4, sticky="w", padx=(0, 6))
         for key in ("weight_kg", "height_cm"):
             self.check_fields[key].input.bind("<KeyRelease>", lambda _e: self._show_bmi())
         self.add_check_button = ttk.Button(form, text=_("Ghi lần khám"), bootstyle="success", command=self.add_check,
                                            state="normal" if self.can_edit else "disabled")
-        self.add_check_button.grid(row=1, column=7, columnspan=2, sticky="e")
+        self.add_check_button.grid(row=2, column=4, sticky="w")
         self.check_message = ttk.Label(page, text="")
         self.check_message.pack(anchor="w")
         self.check_table = ttk.Treeview(page, columns=[c[0] for c in CHECK_COLUMNS], show="headings", height=8)
@@ -85,7 +95,7 @@ class HealthTab(ttk.Frame):
         colours = self.profile.shell.app.root.style.colors
         self.check_table.tag_configure("abnormal", foreground=colours.danger)
         self.check_table.pack(fill="both", expand=True, pady=(6, 0))
-        ttk.Label(page, text=_("Dòng màu đỏ: có chỉ số ngoài giới hạn bình thường (di chuột vào xem chỉ số nào)."),
+        ttk.Label(page, text=_("Dòng màu đỏ: có chỉ số ngoài giới hạn bình thường; ↑ cao hơn, ↓ thấp hơn giới hạn."),
                   bootstyle="secondary", font=("TkDefaultFont", 8)).pack(anchor="w")
 
     def _show_bmi(self) -> None:
@@ -267,7 +277,8 @@ class HealthTab(ttk.Frame):
         half = (height - 30) / 2
         panels = [
             (_("Cân nặng (kg)"), [("weight", colours.primary)], 10),
-            (_("Huyết áp (mmHg)"), [("systolic", colours.danger), ("diastolic", colours.info)], 20 + half),
+            (_("Huyết áp (mmHg): tâm thu (đỏ), tâm trương (xanh)"),
+             [("systolic", colours.danger), ("diastolic", colours.info)], 20 + half),
         ]
         start, end = dates[0].toordinal(), dates[-1].toordinal()
         span = max(end - start, 1)
@@ -303,10 +314,14 @@ class HealthTab(ttk.Frame):
             bootstyle="danger" if overdue else "success")
         self.check_table.delete(*self.check_table.get_children())
         for row in health.list_checks(self.actor, self.resident_id):
+            f = row.flags
             bp = f"{row.systolic}/{row.diastolic}" if row.systolic and row.diastolic else ""
-            self.check_table.insert("", "end", iid=str(row.id), tags=("abnormal",) if row.flags else (), values=(
-                format_date(row.check_date), _num(row.pulse), bp, _num(row.temperature), _num(row.weight_kg),
-                _num(row.bmi), _num(row.spo2), _num(row.glucose), row.examiner or "", row.findings or ""))
+            bp = _marked(bp, f.get("systolic") or f.get("diastolic"))
+            self.check_table.insert("", "end", iid=str(row.id), tags=("abnormal",) if f else (), values=(
+                format_date(row.check_date), _marked(_num(row.pulse), f.get("pulse")), bp,
+                _marked(_num(row.temperature), f.get("temperature")), _num(row.weight_kg),
+                _marked(_num(row.bmi), f.get("bmi")), _marked(_num(row.spo2), f.get("spo2")),
+                _marked(_num(row.glucose), f.get("glucose")), row.examiner or "", row.findings or ""))
         self.condition_table.delete(*self.condition_table.get_children())
         for c in health.list_conditions(self.actor, self.resident_id):
             self.condition_table.insert("", "end", iid=str(c.id), values=(

@@ -28,7 +28,8 @@ COLUMNS = [
     ("status", "Tình trạng", 130, "w", None),
     ("insurance", "Thẻ BHYT", 110, "w", None),
 ]
-INSURANCE_TAGS = {"valid": "success", "expiring": "warning", "expired": "danger", "none": "secondary"}
+# Only rows that need action stand out; a valid card is the normal case.
+INSURANCE_TAGS = {"expiring": "warning", "expired": "danger", "none": "secondary"}
 
 
 class ResidentsScreen(ttk.Frame):
@@ -55,11 +56,15 @@ class ResidentsScreen(ttk.Frame):
                                         bootstyle="secondary", command=self.export_file)
         self.export_button.pack(side="right")
 
-        bar = ttk.Frame(self)
-        bar.pack(fill="x", pady=(12, 6))
-        ttk.Label(bar, text=_("Tìm (Ctrl+F):")).pack(side="left")
-        self.search = ttk.Entry(bar, width=34)
+        search_bar = ttk.Frame(self)
+        search_bar.pack(fill="x", pady=(12, 4))
+        ttk.Label(search_bar, text=_("Tìm (Ctrl+F):")).pack(side="left")
+        self.search = ttk.Entry(search_bar, width=50)
         self.search.pack(side="left", padx=(6, 4))
+        ttk.Label(search_bar, text=_("tên không cần dấu, mã, số CCCD hoặc số thẻ BHYT"), bootstyle="secondary").pack(
+            side="left", padx=6)
+        bar = ttk.Frame(self)
+        bar.pack(fill="x", pady=(0, 6))
         ttk.ToolTip(self.search, text=_("Gõ tên (không cần dấu), mã, số CCCD hoặc số thẻ BHYT"))
         self.search.bind("<KeyRelease>", lambda _e: self.schedule_search())
         self.search.bind("<Return>", lambda _e: self.refresh())
@@ -75,7 +80,7 @@ class ResidentsScreen(ttk.Frame):
             ("insurance", _("Thẻ BHYT"), [(k, _(v)) for k, v in STATUS_LABELS.items()], ANY),
         ]:
             box = ttk.Frame(bar)
-            box.pack(side="left", padx=(10, 0))
+            box.pack(side="left", padx=(0, 10))
             ttk.Label(box, text=title, font=("TkDefaultFont", 8), bootstyle="secondary").pack(anchor="w")
             choices = [(ANY, _("Tất cả"))] + choices
             combo = ttk.Combobox(box, state="readonly", width=14, values=[lbl for _c, lbl in choices])
@@ -84,7 +89,7 @@ class ResidentsScreen(ttk.Frame):
             combo.pack()
             self.filters[key] = combo
             self._filter_choices[key] = choices
-        ttk.Button(bar, text=_("Xóa lọc"), bootstyle="link", command=self.clear_filters).pack(side="left", padx=8)
+        ttk.Button(bar, text=_("Xóa lọc"), bootstyle="link", command=self.clear_filters).pack(side="left", anchor="s")
 
         table_frame = ttk.Frame(self)
         table_frame.pack(fill="both", expand=True)
