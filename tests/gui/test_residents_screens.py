@@ -200,3 +200,23 @@ def test_record_a_check_up_and_see_it_flagged(residents_screen):
     assert "abnormal" in health.check_table.item(newest, "tags")
     assert health.check_table.set(newest, "bp") == "165/95 ↑"
     assert health.check_table.set(newest, "pulse") == "118 ↑"
+
+
+def test_photo_chosen_from_a_file_shows_in_the_profile(residents_screen, monkeypatch, tmp_path):
+    from PIL import Image
+
+    app, shell = residents_screen
+    first = Resident.select().where(Resident.status == "in_care").order_by(Resident.id).first()
+    profile, resident = open_existing(app, shell, first.code)
+    assert profile.photo_label.cget("text") == "Chưa có ảnh"
+    image = tmp_path / "anh.png"
+    Image.new("RGB", (800, 1000), (10, 120, 200)).save(image)
+    monkeypatch.setattr(dialogs, "choose_open_path", lambda *a: str(image))
+    profile.photo_button.invoke()
+    pump(app.root)
+    assert profile.photo_label.cget("text") == "" and profile._photo_image.width() <= 160
+    assert Resident.get_by_id(resident.id).photo
+    profile.fields["room"].set("P-1")
+    profile.save_button.invoke()  # saving after the photo uses the new version: no conflict
+    pump(app.root)
+    assert "Đã lưu" in profile.message.cget("text")

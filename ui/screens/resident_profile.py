@@ -10,7 +10,7 @@ from datetime import date
 
 import ttkbootstrap as ttk
 
-from caremgr import places, residents
+from caremgr import photos, places, residents
 from caremgr.bhyt import STATUS_LABELS
 from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, Conflict, Problem, ValidationError
@@ -86,6 +86,7 @@ class ResidentProfile(ttk.Frame):
         self.notebook.add(page, text=title)
         page.columnconfigure(0, weight=1, uniform="profile")
         page.columnconfigure(1, weight=1, uniform="profile")
+        page.columnconfigure(2, weight=0)
         return page
 
     def _place(self, page, key: str, field: Field, row: int, column: int) -> None:
@@ -110,8 +111,54 @@ class ResidentProfile(ttk.Frame):
         self._place(page, "province", Field(page, _("Tỉnh, thành phố"), kind="combo", width=36,
                                             choices=places.provinces()), 4, 0)
         self._place(page, "commune", Field(page, _("Xã, phường"), kind="combo", width=36), 4, 1)
+        self._build_photo(page)
         self.fields["province"].input.bind("<<ComboboxSelected>>", lambda _e: self._province_changed())
         self.fields["province"].input.bind("<FocusOut>", lambda _e: self._province_changed())
+
+    def _build_photo(self, page) -> None:
+        box = ttk.Frame(page)
+        box.grid(row=0, column=2, rowspan=4, sticky="n")
+        self.photo_label = ttk.Label(box, text=_("Chưa có ảnh"), bootstyle="secondary", anchor="center", width=18)
+        self.photo_label.pack(pady=(18, 6))
+        buttons = ttk.Frame(box)
+        buttons.pack()
+        state = "normal" if self.detail and self.can_edit else "disabled"
+        self.photo_button = ttk.Button(buttons, text=_("Chọn ảnh…"), bootstyle="secondary-outline",
+                                       command=self.choose_photo, state=state)
+        self.photo_button.pack(side="left")
+        ttk.Button(buttons, text=_("Bỏ ảnh"), bootstyle="link", command=lambda: self.set_photo(None),
+                   state=state).pack(side="left")
+        self._photo_image = None
+
+    def _show_photo(self) -> None:
+        data = photos.photo(self.actor, self.detail.id) if self.detail else None
+        if not data:
+            self._photo_image = None
+            self.photo_label.configure(image="", text=_("Chưa có ảnh"))
+            return
+        import io
+
+        from PIL import Image, ImageTk
+
+        with Image.open(io.BytesIO(data)) as image:
+            image.thumbnail((160, 200))
+            self._photo_image = ImageTk.PhotoImage(image)
+        self.photo_label.configure(image=self._photo_image, text="")
+
+    def choose_photo(self) -> None:
+        path = dialogs.choose_open_path(self, _("Chọn ảnh"), [(_("Ảnh"), "*.jpg *.jpeg *.png *.gif *.bmp")])
+        if path:
+            with open(path, "rb") as fh:
+                self.set_photo(fh.read())
+
+    def set_photo(self, data: bytes | None) -> None:
+        try:
+            photos.set_photo(self.actor, self.detail.id, data)
+        except CaremgrError as exc:
+            self.message.configure(text=str(exc), bootstyle="danger")
+            return
+        self.detail = residents.get(self.actor, self.detail.id)  # the version moved on
+        self._show_photo()
 
     def _build_policy(self) -> None:
         page = self._page(_("Chính sách, tiếp nhận"))
@@ -201,6 +248,7 @@ class ResidentProfile(ttk.Frame):
         for key, field in self.fields.items():
             field.set(values.get(key, ""))
         self._province_changed()
+        self._show_photo()
         self._loaded = self.form_values()
         self._show_contacts()
         for badge in self.badges.winfo_children():
