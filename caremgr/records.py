@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from peewee import fn
-
 from caremgr import bhyt, settings, vocab
 from caremgr.auth import Actor, require
 from caremgr.dates import BirthDate, age_on
@@ -82,7 +80,7 @@ def collect_record(actor: Actor, code: str, on: date | None = None) -> dict:
     resident = None
     if wanted:  # the exact code, or else ignoring case (as residents.get_by_code)
         resident = Resident.get_or_none(alive & (Resident.code == wanted)) or Resident.get_or_none(
-            alive & (fn.UPPER(Resident.code) == wanted.upper()))
+            alive & (Resident.code == wanted.upper()))
     if resident is None:
         raise NotFound(_("Không tìm thấy đối tượng có mã {code}.").format(code=wanted))
 

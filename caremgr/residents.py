@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 
-from peewee import IntegrityError, fn
+from peewee import IntegrityError
 
 from caremgr import audit, vocab
 from caremgr.auth import Actor, require
@@ -96,8 +96,7 @@ def get_by_code(actor: Actor, code: str) -> ResidentDetail:
     require(actor, "residents.view")
     code = normalize(code)
     alive = Resident.deleted == False  # noqa: E712
-    resident = Resident.get_or_none(alive & (Resident.code == code)) or Resident.get_or_none(
-        alive & (fn.UPPER(Resident.code) == code.upper()))
+    resident = Resident.get_or_none(alive & (Resident.code == code.upper()))
     if resident is None:
         raise NotFound(_("Không tìm thấy đối tượng có mã {code}.").format(code=code))
     return _detail(resident)

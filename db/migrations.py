@@ -47,12 +47,29 @@ def _v2_audit_hash_chain(database: Database, migrator: SchemaMigrator) -> None:
         prev = digest
 
 
+def _v3_resident_list_index(database: Database, migrator: SchemaMigrator) -> None:
+    """Version 3: a covering index for the residents list (search as you type at 100,000 residents),
+    and resident codes in capitals so that "unique ignoring case" is an indexed equality."""
+    from playhouse.migrate import migrate
+
+    migrate(migrator.add_index("resident", ("deleted", "sort_key", "code", "search_name"), False))
+    rows = database.execute_sql("SELECT id, code FROM resident").fetchall()
+    taken = {code for _id, code in rows}
+    for row_id, code in rows:
+        upper = code.upper()
+        if upper != code and upper not in taken:  # two codes differing only in case keep theirs
+            database.execute_sql("UPDATE resident SET code = %s WHERE id = %s".replace("%s", database.param),
+                                 (upper, row_id))
+            taken.add(upper)
+
+
 # version -> (description, step that upgrades from version - 1)
 MIGRATIONS: dict[int, tuple[str, Step]] = {
     2: ("audit hash chain", _v2_audit_hash_chain),
+    3: ("resident list index, codes in capitals", _v3_resident_list_index),
 }
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 
 @dataclass(frozen=True)

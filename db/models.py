@@ -170,6 +170,11 @@ class Resident(Record):
     photo = TextField(null=True)
     deleted = BooleanField(default=False, index=True)
 
+    class Meta:
+        # The list walks non-deleted residents in name order and tests the typed words against
+        # search_name and the code on that walk: one covering index serves the page and the count.
+        indexes = ((("deleted", "sort_key", "code", "search_name"), False),)
+
 
 class Contact(Record):
     id = AutoField()

@@ -23,6 +23,10 @@ V1_ROWS = [
     "birth_year, category, admission_date, status, deleted) VALUES ('2026-01-05 08:00:00', "
     "'2026-01-05 08:00:00', 1, 'DT0001', 'Nguyễn Thị Hồng', 'nguyen thi hong', 'x', 'female', 1948, 'NCT', "
     "'2025-02-01', 'in_care', {false})",
+    "INSERT INTO resident (created_at, updated_at, version, code, full_name, search_name, sort_key, sex, "
+    "birth_year, category, admission_date, status, deleted) VALUES ('2026-01-05 08:00:00', "
+    "'2026-01-05 08:00:00', 1, 'dt0002', 'Lê Văn Nam', 'le van nam', 'y', 'male', 1950, 'NCC', "
+    "'2025-02-01', 'in_care', {false})",
     "INSERT INTO audit_log (at, username, action, entity, entity_id, summary, changes) VALUES "
     "('2026-01-05 08:00:00', 'system', 'create', 'user', '1', 'user admin', NULL)",
     "INSERT INTO audit_log (at, username, action, entity, entity_id, resident_id, summary, changes) VALUES "
@@ -55,7 +59,10 @@ def test_version_1_database_upgrades_keeping_its_data(db_target):
         assert [v.version for v in SchemaVersion.select().order_by(SchemaVersion.version)] == list(
             range(1, migrations.CURRENT_VERSION + 1))
         assert User.get().username == "admin"
-        assert Resident.get().full_name == "Nguyễn Thị Hồng"
+        assert [(r.code, r.full_name) for r in Resident.select().order_by(Resident.id)] == [
+            ("DT0001", "Nguyễn Thị Hồng"), ("DT0002", "Lê Văn Nam")]  # v3: codes in capitals
+        assert any(set(i.columns) == {"deleted", "sort_key", "code", "search_name"}
+                   for i in SchemaVersion._meta.database.get_indexes("resident"))
         # v2 chained the existing audit entries; the chain verifies and new entries extend it.
         assert all(e.entry_hash for e in AuditLog.select())
         assert audit.verify_chain().ok

@@ -359,8 +359,6 @@ def test_discharge_from_the_file(admin, tmp_path):
     assert (resident.status, resident.discharge_date, resident.discharge_reason) == (
         "discharged", date(2024, 3, 1), "reintegrated")
     assert import_residents(admin, path).unchanged == 1  # already discharged on that day: nothing to do
-    path.write_text("Mã đối tượng,Ngày ra khỏi cơ sở,Lý do ra khỏi cơ sở\n"
-                    "DT901,01/01/2019,Khác\n", encoding="utf-8")
     wrong = tmp_path / "sai.csv"
     wrong.write_text("Mã đối tượng,Họ và tên,Ngày sinh,Giới tính,Nhóm đối tượng,Ngày tiếp nhận,"
                      "Ngày ra khỏi cơ sở,Lý do ra khỏi cơ sở\n"
