@@ -447,3 +447,14 @@ def test_delete_by_mistake(an, nurse, admin):
     again = residents.create(nurse, form(code="DT0002"))
     assert again.cccd == CCCD_AN
     assert audit.verify_chain().ok
+
+
+def test_fixed_line_numbers_with_area_codes_are_accepted():
+    from caremgr.phones import check_phone
+
+    assert check_phone("0237 3852 168") == ("02373852168", check_phone("0237 3852 168")[1])
+    assert not check_phone("024 3826 1234")[1].errors
+    assert not check_phone("+84 24 3826 1234")[1].errors
+    assert check_phone("0912 345 678")[0] == "0912345678"
+    assert check_phone("0912 345 67")[1].errors  # a mobile number one digit short
+    assert check_phone("0312 345 6789")[1].errors  # 11 digits but not a fixed line
