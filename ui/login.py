@@ -32,8 +32,6 @@ class LoginView(ttk.Frame):
         self.message.pack(anchor="w", pady=(0, 8))
         self.button = ttk.Button(card, text=_("Đăng nhập"), bootstyle="primary", command=self.submit)
         self.button.pack(fill="x")
-        ttk.Label(card, text=_("Cơ sở dữ liệu: {db}").format(db=app.database_label), bootstyle="secondary @light",
-                  font=("TkDefaultFont", 8), wraplength=300).pack(anchor="w", pady=(18, 0))
         for widget in (self.username, self.password):
             widget.bind("<Return>", lambda _e: self.submit())
         (self.password if username else self.username).focus_set()

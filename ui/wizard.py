@@ -41,6 +41,10 @@ class SetupWizard(ttk.Frame):
                           kind="check")
         self.demo.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 8))
         self.demo.set(getattr(app, "demo_default", False))
+        self.demo_warning = ttk.Label(page, text="", bootstyle="danger")
+        self.demo_warning.grid(row=0, column=1, sticky="e")
+        self.demo.var.trace_add("write", lambda *_a: self._demo_changed())
+        self._demo_changed()
         self._add_fields(page, STEP_KEYS[0], start_row=1)
 
         page = self.pages[1]
@@ -78,6 +82,10 @@ class SetupWizard(ttk.Frame):
         self.next_button.pack(side="right")
         self.finish_button = ttk.Button(buttons, text=_("Hoàn tất"), bootstyle="success", command=self.finish)
         self._show_step(0)
+
+    def _demo_changed(self) -> None:
+        self.demo_warning.configure(text=_("Dữ liệu mẫu chỉ để dùng thử, không dùng cho số liệu thật.")
+                                    if self.demo.get() else "")
 
     def _add_fields(self, page, keys, start_row):
         for i, key in enumerate(keys):

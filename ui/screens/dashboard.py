@@ -9,6 +9,12 @@ import ttkbootstrap as ttk
 from caremgr import dashboard
 from caremgr.i18n import N_, _
 from caremgr.vocab import CATEGORIES
+from ui.colours import text_colour
+
+
+def pct(value: float) -> str:
+    """86.7 -> "86,7%": Vietnamese writes a decimal comma."""
+    return f"{value:g}".replace(".", ",") + "%"
 
 ALERT_TEXT = {
     "cards_expired": N_("đối tượng có thẻ BHYT đã hết hạn"),
@@ -33,15 +39,15 @@ class DashboardScreen(ttk.Frame):
 
         tiles = ttk.Frame(self)
         tiles.pack(fill="x")
-        tracking_target = _(" (chỉ tiêu {n}%)").format(n=f"{d.tracking_target:g}") \
+        tracking_target = _(" (chỉ tiêu {n})").format(n=pct(d.tracking_target)) \
             if d.tracking_target is not None else ""
         training_target = _(" (chỉ tiêu {n})").format(n=d.training_target) if d.training_target is not None else ""
         self.tiles = {}
         for column, (key, title, value, style) in enumerate([
             ("in_care", _("Đang chăm sóc"), str(d.in_care), "primary"),
-            ("coverage", _("Có thẻ BHYT còn hạn"), f"{d.coverage_pct:g}%" if d.in_care else "—",
-             "success" if d.coverage_pct >= 100 or not d.in_care else "danger"),
-            ("tracking", _("Theo dõi sức khỏe điện tử") + tracking_target, f"{d.tracked_pct:g}%",
+            ("coverage", _("Có thẻ BHYT còn hạn"), pct(d.coverage_pct) if d.in_care else "—",
+             "success" if d.coverage_pct >= 100 or not d.in_care else "warning" if d.coverage_pct >= 90 else "danger"),
+            ("tracking", _("Theo dõi sức khỏe điện tử") + tracking_target, pct(d.tracked_pct),
              "success" if d.tracking_target is not None and d.tracked_pct >= d.tracking_target else "warning"),
             ("plans_due", _("Kế hoạch PHCN đến hạn đánh giá"), str(d.plans_due_review), "info"),
             ("training", _("Lượt tập huấn năm nay") + training_target, str(d.training_turns),
@@ -72,7 +78,7 @@ class DashboardScreen(ttk.Frame):
         self.category_table.heading("count", text=_("Số người"))
         self.category_table.column("count", width=90, anchor="e")
         for code, label in CATEGORIES:
-            self.category_table.insert("", "end", iid=code, values=(_(label), d.by_category.get(code, 0)))
+            self.category_table.insert("", "end", iid=code, values=(f"{code} – {_(label)}", d.by_category.get(code, 0)))
         self.category_table.pack(fill="x")
         self.chart = tk.Canvas(chart_box, height=170, highlightthickness=0,
                                background=shell.app.root.style.colors.bg)
@@ -88,7 +94,7 @@ class DashboardScreen(ttk.Frame):
                                      ("expired", _("Hết hạn"), "danger"), ("none", _("Chưa có thẻ"), "secondary")]:
             row = ttk.Frame(cards)
             row.pack(fill="x", pady=1)
-            ttk.Label(row, text=label, bootstyle=style).pack(side="left")
+            ttk.Label(row, text=label, foreground=text_colour(shell.app.root, style)).pack(side="left")
             self.card_labels[status] = ttk.Label(row, text=str(d.insurance[status]), font=("TkDefaultFont", 10, "bold"))
             self.card_labels[status].pack(side="right")
 
@@ -98,7 +104,8 @@ class DashboardScreen(ttk.Frame):
         if not d.alerts:
             ttk.Label(alerts, text=_("Không có việc cần chú ý."), bootstyle="success").pack(anchor="w")
         for kind, level, count in d.alerts:
-            label = ttk.Label(alerts, text=f"• {count} {_(ALERT_TEXT[kind])}", bootstyle=level, wraplength=360)
+            label = ttk.Label(alerts, text=f"• {count} {_(ALERT_TEXT[kind])}", wraplength=360,
+                              foreground=text_colour(shell.app.root, level))
             label.pack(anchor="w", pady=1)
             self.alert_labels.append(label)
 

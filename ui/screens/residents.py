@@ -11,6 +11,7 @@ from caremgr import residents
 from caremgr.bhyt import STATUS_LABELS
 from caremgr.i18n import _
 from caremgr.vocab import CATEGORIES, DISABILITY_TYPES, RESIDENT_STATUSES, SEXES, label
+from ui.colours import text_colour
 
 PAGE_SIZE = 100
 SEARCH_DELAY_MS = 180  # wait for a pause in typing before asking the database
@@ -29,7 +30,7 @@ COLUMNS = [
     ("insurance", "Thẻ BHYT", 110, "w", None),
 ]
 # Only rows that need action stand out; a valid card is the normal case.
-INSURANCE_TAGS = {"expiring": "warning", "expired": "danger", "none": "secondary"}
+INSURANCE_TAGS = {"expiring": "warning", "expired": "danger", "none": "danger"}
 
 
 class ResidentsScreen(ttk.Frame):
@@ -97,9 +98,8 @@ class ResidentsScreen(ttk.Frame):
         for key, heading, width, anchor, sort in COLUMNS:
             self.table.heading(key, text=_(heading), command=(lambda s=sort: self.sort_by(s)) if sort else "")
             self.table.column(key, width=width, anchor=anchor, stretch=key == "full_name")
-        colours = shell.app.root.style.colors
         for status, style in INSURANCE_TAGS.items():
-            self.table.tag_configure(status, foreground=getattr(colours, style))
+            self.table.tag_configure(status, foreground=text_colour(shell.app.root, style))
         scroll = ttk.Scrollbar(table_frame, orient="vertical", command=self.table.yview)
         self.table.configure(yscrollcommand=scroll.set)
         self.table.pack(side="left", fill="both", expand=True)

@@ -60,7 +60,7 @@ class SettingsScreen(ttk.Frame):
                         help_text = (help_text + "  " if help_text else "") + _("Lịch sử: ") + "; ".join(
                             f"{format_date(start)}: {_shown(value)}" for start, value in history)
                 field = Field(page, label, kind=kind, choices=choices, help_text=help_text, required=d.required,
-                              width=40, height=3)
+                              width=40, height=6 if d.kind == "list" else 3)
                 field.grid(row=i // 2, column=i % 2, sticky="nwe", padx=(0, 24), pady=4)
                 field.set(settings.get(d.key))
                 if not self.can_edit:
