@@ -12,7 +12,7 @@ from caremgr import settings
 from caremgr.auth import Actor, require
 from caremgr.bhyt import card_status
 from caremgr.residents_query import in_care_on
-from caremgr.vocab import CATEGORIES
+from caremgr.vocab import CATEGORIES, LICENSED_POSITIONS
 from db.models import (
     HealthCheck,
     InsuranceCard,
@@ -23,7 +23,6 @@ from db.models import (
     TrainingCourse,
 )
 
-LICENSED_POSITIONS = ("doctor", "assistant_doctor", "nurse", "rehab_technician")
 LICENCE_WARNING = timedelta(days=90)
 TRACKING_WINDOW = timedelta(days=364)  # 365 days ending on (and including) the day
 

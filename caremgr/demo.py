@@ -24,6 +24,7 @@ from caremgr.errors import ValidationError
 from caremgr.ethnicities import ethnicity_name
 from caremgr.i18n import _
 from caremgr.text import name_sort_key, normalize, search_key
+from caremgr.vocab import LICENSED_POSITIONS
 from db.connection import write_transaction
 from db.models import (
     Assessment,
@@ -430,7 +431,6 @@ _STAFF = [
     ("other", "Lê Văn Tiến", "male", "Lái xe", "contract"),
 ]
 _LEFT = {"Vũ Thị Thảo", "Đinh Thị Oanh"}
-LICENSED_POSITIONS = ("doctor", "assistant_doctor", "nurse", "rehab_technician")
 
 # --- training -------------------------------------------------------------------------------------
 

@@ -62,6 +62,9 @@ STAFF_POSITIONS: Vocab = [
     ("other", N_("Khác")),
 ]
 
+# Positions that need a practising certificate; RETURN.md counts them as "medical" staff.
+LICENSED_POSITIONS = ("doctor", "assistant_doctor", "nurse", "rehab_technician")
+
 CONTRACT_TYPES: Vocab = [
     ("permanent", N_("Biên chế")),
     ("contract", N_("Hợp đồng")),
