@@ -220,3 +220,16 @@ def test_photo_chosen_from_a_file_shows_in_the_profile(residents_screen, monkeyp
     profile.save_button.invoke()  # saving after the photo uses the new version: no conflict
     pump(app.root)
     assert "Đã lưu" in profile.message.cget("text")
+
+
+def test_reason_for_no_cccd_is_asked_only_without_a_number(residents_screen):
+    app, shell = residents_screen
+    profile = open_new_profile(app, shell)
+    note = profile.fields["cccd_note"]
+    assert note.winfo_manager() == "grid"
+    profile.fields["cccd"].set("038150012345")
+    pump(app.root)
+    assert note.winfo_manager() == ""
+    profile.fields["cccd"].set("")
+    pump(app.root)
+    assert note.winfo_manager() == "grid"

@@ -112,8 +112,17 @@ class ResidentProfile(ttk.Frame):
                                             choices=places.provinces()), 4, 0)
         self._place(page, "commune", Field(page, _("Xã, phường"), kind="combo", width=36), 4, 1)
         self._build_photo(page)
+        self.fields["cccd"].var.trace_add("write", lambda *_a: self._cccd_changed())
         self.fields["province"].input.bind("<<ComboboxSelected>>", lambda _e: self._province_changed())
         self.fields["province"].input.bind("<FocusOut>", lambda _e: self._province_changed())
+
+    def _cccd_changed(self) -> None:
+        """The reason for having no CCCD only matters while there is none."""
+        note = self.fields["cccd_note"]
+        if self.fields["cccd"].get().strip():
+            note.grid_remove()
+        else:
+            note.grid()
 
     def _build_photo(self, page) -> None:
         box = ttk.Frame(page)
