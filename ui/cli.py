@@ -199,8 +199,60 @@ def cmd_user(args, options) -> int:
     raise Refused(_("Hãy chọn: caremgr user add TÊN --role ... hoặc caremgr user list."))
 
 
+def _report_insurance(args, options) -> int:
+    """``caremgr report insurance --out FILE.pdf [--xlsx FILE.xlsx] [--at DATE]``: the residents in care
+    needing a health-insurance card issued or renewed, for the social-insurance office."""
+    import contextlib
+    from pathlib import Path
+
+    from caremgr.dates import parse_date
+    from caremgr.insurance_report import collect_insurance_list
+    from reports.insurance import render_insurance_list, write_insurance_xlsx
+
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    on = None
+    if args.at:
+        try:
+            on = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    if not options.get("user"):
+        raise Refused(_("Danh sách thẻ BHYT có thông tin cá nhân của đối tượng: cần --user TÊN (mật khẩu từ "
+                        "CAREMGR_PASSWORD hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    data = collect_insurance_list(actor, on)
+    targets = [(Path(args.out), render_insurance_list)]
+    if args.xlsx:
+        targets.append((Path(args.xlsx), write_insurance_xlsx))
+    partials, current = [], Path(args.out)
+    try:  # all or nothing: every file is written aside first, then put in place
+        for out, write in targets:
+            current = out
+            partial = out.with_name(out.name + ".part")
+            partials.append(partial)
+            write(data, str(partial))
+        for (out, _write), partial in zip(targets, partials, strict=True):
+            current = out
+            partial.replace(out)
+    except OSError as exc:
+        for partial in partials:  # a folder that is not there holds no half-written file
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=current, error=exc.strerror or exc)) from exc
+    written = [out for out, _write in targets]
+    for out in written:
+        _say(_("Đã ghi {file}").format(file=out))
+    return 0
+
+
 def cmd_report(args, options) -> int:
-    """``caremgr report record CODE --out FILE.pdf [--at DATE]``; the other kinds are not built yet."""
+    """``caremgr report record CODE --out FILE.pdf [--at DATE]`` and ``caremgr report insurance --out
+    FILE.pdf [--xlsx FILE.xlsx] [--at DATE]``; the other kinds are not built yet."""
+    if args.kind == "insurance":
+        return _report_insurance(args, options)
     if args.kind != "record":
         return not_yet(args, options)
     from pathlib import Path
