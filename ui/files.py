@@ -77,3 +77,24 @@ def print_record(widget, actor, code: str, path: str | None = None) -> None:
         return path
 
     _run(widget, work, _("Đã tạo hồ sơ PDF: {path}"), path, open_after=True)
+
+
+def print_insurance_list(widget, actor, on: date, *, xlsx: bool = False, path: str | None = None) -> None:
+    """The list for the social-insurance office: a PDF opened in the viewer, or an .xlsx saved."""
+    from caremgr.insurance_report import collect_insurance_list
+    from reports.insurance import render_insurance_list, write_insurance_xlsx
+
+    if xlsx:
+        path = path or dialogs.choose_save_path(widget, _("Xuất danh sách BHYT"), f"bhyt-{on:%Y%m%d}.xlsx",
+                                                [("Excel", "*.xlsx")])
+        if not path:
+            return
+    else:
+        path = path or str(Path(tempfile.gettempdir()) / f"danh-sach-bhyt-{on:%Y%m%d}.pdf")
+
+    def work():
+        data = collect_insurance_list(actor, on)
+        (write_insurance_xlsx if xlsx else render_insurance_list)(data, path)
+        return path
+
+    _run(widget, work, _("Đã tạo danh sách: {path}"), path, open_after=not xlsx)

@@ -21,6 +21,10 @@ NAVIGATION = [
 
 
 def screen_factory(key: str):
+    if key == "insurance":
+        from ui.screens.insurance_screen import InsuranceScreen
+
+        return InsuranceScreen
     if key == "residents":
         from ui.screens.residents import ResidentsScreen
 

@@ -7,6 +7,7 @@ thread polls with ``after``, so Tk is only ever touched from its own thread.
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import threading
 from collections.abc import Callable
@@ -25,6 +26,9 @@ class BackgroundTask:
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
 
     def start(self) -> BackgroundTask:
+        # Tk objects left in reference cycles must be freed here, on the Tk thread: if the garbage
+        # collector ran their __del__ inside the worker, the Tcl call would wait for the main loop.
+        gc.collect()
         self._thread.start()
         self.widget.after(self.POLL_MS, self._poll)
         return self

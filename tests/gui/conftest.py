@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import time
 from pathlib import Path
@@ -61,6 +62,7 @@ def make_app(xvfb, tmp_path):
     for app in apps:
         with contextlib.suppress(Exception):  # already closed by the test
             app.root.destroy()
+    gc.collect()  # free this window's images now, on this thread, not later inside a worker thread
     close_database()
 
 

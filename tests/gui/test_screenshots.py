@@ -70,3 +70,13 @@ def test_screenshots_of_residents_list_and_profile(make_app, demo_db, shots):
     profile.health.tabs.select(3)
     pump(app.root)
     assert_picture(capture(app.root, shots / "health-chart.png"))
+
+
+def test_screenshot_of_the_insurance_screen(make_app, demo_db, shots):
+    app = make_app(demo_db)
+    shell = login(app)
+    place(app)
+    shell.nav_buttons["insurance"].invoke()
+    pump(app.root)
+    assert shell.screen.table.get_children()
+    assert_picture(capture(app.root, shots / "insurance.png"))

@@ -74,7 +74,11 @@ class ResidentProfile(ttk.Frame):
         self._build_discharge()
         self._build_notes()
         if self.detail:
+            from ui.screens.cards_tab import CardsTab
             from ui.screens.health_tab import HealthTab
+
+            self.cards = CardsTab(self.notebook, self)
+            self.notebook.add(self.cards, text=_("Thẻ BHYT"))
 
             self.health = HealthTab(self.notebook, self)
             self.notebook.add(self.health, text=_("Sức khỏe"))
@@ -260,6 +264,16 @@ class ResidentProfile(ttk.Frame):
         self._show_photo()
         self._loaded = self.form_values()
         self._show_contacts()
+        self.refresh_badges()
+        self._show_status()
+        for field in self.fields.values():
+            field.set_enabled(self.can_edit)
+        for field in self.contact_fields.values():
+            field.set_enabled(self.can_edit)
+        if self.detail and self.detail.read_only:
+            self.message.configure(text=_("Đối tượng đã mất: hồ sơ chỉ được xem."), bootstyle="secondary")
+
+    def refresh_badges(self) -> None:
         for badge in self.badges.winfo_children():
             badge.destroy()
         if self.detail:
@@ -275,13 +289,6 @@ class ResidentProfile(ttk.Frame):
             self.insurance_badge.pack(side="left", padx=2)
         else:
             self.title.configure(text=_("Đối tượng mới"))
-        self._show_status()
-        for field in self.fields.values():
-            field.set_enabled(self.can_edit)
-        for field in self.contact_fields.values():
-            field.set_enabled(self.can_edit)
-        if self.detail and self.detail.read_only:
-            self.message.configure(text=_("Đối tượng đã mất: hồ sơ chỉ được xem."), bootstyle="secondary")
 
     def _show_status(self) -> None:
         d = self.detail
