@@ -594,7 +594,8 @@ def _import_row(context: _Context, row) -> None:
 
     card_clean: dict = {}
     if prepared.card is not None:
-        card_clean, card_findings = insurance.validate_card(prepared.card, birth=_birth_of(clean), today=today)
+        card_clean, card_findings = insurance.validate_card(prepared.card, birth=_birth_of(clean), today=today,
+                                                            category=clean.get("category"))
         findings.extend(card_findings)
     contacts = None
     contacts_changed = False
