@@ -275,35 +275,48 @@ class HealthTab(ttk.Frame):
                                fill=colours.secondary)
             return
         half = (height - 30) / 2
+        # (title, lines, top, reference values drawn dashed, least span of the axis)
         panels = [
-            (_("Cân nặng (kg)"), [("weight", colours.primary)], 10),
+            (_("Cân nặng (kg)"), [("weight", colours.primary)], 10, (), 10),
             (_("Huyết áp (mmHg): tâm thu (đỏ), tâm trương (xanh)"),
-             [("systolic", colours.danger), ("diastolic", colours.info)], 20 + half),
+             [("systolic", colours.danger), ("diastolic", colours.info)], 20 + half, (140, 90), 40),
         ]
         start, end = dates[0].toordinal(), dates[-1].toordinal()
         span = max(end - start, 1)
-        for title, lines, top in panels:
+        def x_of(day):
+            return 50 + (width - 70) * (day.toordinal() - start) / span
+
+        for title, lines, top, references, least_span in panels:
             values = [v for key, _c in lines for v in self._series[key] if v is not None]
             canvas.create_text(50, top + 4, text=title, anchor="w", fill=colours.fg)
             if not values:
                 continue
-            low, high = min(values), max(values)
-            pad = max((high - low) * 0.1, 1)
+            low, high = min(values + list(references)), max(values + list(references))
+            if high - low < least_span:  # a small change must not look dramatic
+                middle = (high + low) / 2
+                low, high = middle - least_span / 2, middle + least_span / 2
+            pad = (high - low) * 0.08
             low, high = low - pad, high + pad
-            canvas.create_text(44, top + 18, text=_num(high, 0), anchor="e", fill=colours.secondary)
-            canvas.create_text(44, top + half - 6, text=_num(low, 0), anchor="e", fill=colours.secondary)
+
+            def y_of(value, top=top, low=low, high=high):
+                return top + 14 + (half - 24) * (1 - (value - low) / (high - low))
+
+            canvas.create_text(44, top + 18, text=_num(float(round(high)), 0), anchor="e", fill=colours.secondary)
+            canvas.create_text(44, top + half - 6, text=_num(float(round(low)), 0), anchor="e", fill=colours.secondary)
+            for reference in references:
+                canvas.create_line(50, y_of(reference), width - 20, y_of(reference), fill=colours.secondary, dash=(4, 3))
+                canvas.create_text(width - 22, y_of(reference) - 7, text=str(reference), anchor="e",
+                                   fill=colours.secondary)
             for key, colour in lines:
-                points = []
-                for day, value in zip(dates, self._series[key], strict=False):
-                    if value is None:
-                        continue
-                    x = 50 + (width - 70) * (day.toordinal() - start) / span
-                    y = top + 14 + (half - 24) * (1 - (value - low) / (high - low))
-                    points.extend((x, y))
-                if len(points) >= 4:
-                    canvas.create_line(*points, fill=colour, width=2)
-        canvas.create_text(50, height - 8, text=format_date(dates[0]), anchor="w", fill=colours.secondary)
-        canvas.create_text(width - 20, height - 8, text=format_date(dates[-1]), anchor="e", fill=colours.secondary)
+                points = [(x_of(day), y_of(value)) for day, value in zip(dates, self._series[key], strict=False)
+                          if value is not None]
+                if len(points) >= 2:
+                    canvas.create_line(*[c for p in points for c in p], fill=colour, width=2)
+                for x, y in points:
+                    canvas.create_oval(x - 2.5, y - 2.5, x + 2.5, y + 2.5, fill=colour, outline=colour)
+        # a date under the first, middle and last check
+        for day, anchor in ((dates[0], "w"), (dates[len(dates) // 2], "center"), (dates[-1], "e")):
+            canvas.create_text(x_of(day), height - 8, text=format_date(day), anchor=anchor, fill=colours.secondary)
 
     # --- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
