@@ -131,6 +131,16 @@ GOAL_STATUSES: Vocab = [
     ("dropped", N_("Bỏ")),
 ]
 
+# Domains of a rehabilitation goal (ICF-style activity and participation areas).
+GOAL_DOMAINS: Vocab = [
+    ("mobility", N_("Vận động")),
+    ("self_care", N_("Tự chăm sóc")),
+    ("communication", N_("Giao tiếp")),
+    ("cognition", N_("Nhận thức")),
+    ("behaviour", N_("Hành vi")),
+    ("social", N_("Tham gia xã hội")),
+]
+
 
 def codes(vocab: Vocab) -> list[str]:
     return [code for code, _label in vocab]

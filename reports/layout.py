@@ -743,3 +743,27 @@ def _height(flowable: Flowable, width: float) -> float:
         return flowable.wrapOn(scratch, width, 10**6)[1]
     except Exception:  # noqa: BLE001 - a flowable that cannot be measured alone counts as tall
         return float("inf")
+
+
+def dual_signature_flowables(left: Signature, right: Signature, width: float) -> list[Flowable]:
+    """A closing with two signatures side by side (a plan signed by the person who drew it up on the
+    left and approved by the head on the right): each column centred, with the authority lines in
+    bold capitals, room for the signature (and, on the right, the seal) and the signer's name."""
+    st = styles()
+
+    def column(signature: Signature) -> list[Flowable]:
+        lines: list[Flowable] = [CentredLines(line, BOLD, SIGNATURE_SIZE, leading=SIGNATURE_SIZE * 1.25)
+                                 for line in signature.lines()]
+        return [*lines, Spacer(1, SIGNATURE_SPACE), Paragraph(markup(signature.name), st["signer"])]
+
+    half = width / 2
+    block = Table([[column(left), column(right)]], colWidths=[half, width - half], hAlign="CENTER",
+                  style=TableStyle([
+                      _TABLE_FONT,
+                      ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                      ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                      ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                      ("TOPPADDING", (0, 0), (-1, -1), 0),
+                      ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                  ]))
+    return [Spacer(1, 8), block]
