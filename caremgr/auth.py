@@ -35,7 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     "director": frozenset({
         "dashboard.view", "residents.view", "staff.view", "staff.edit", "training.edit",
-        "reports.view", "reports.issue", "settings.view", "audit.view",
+        "reports.view", "reports.issue", "settings.view", "audit.view", "facility.edit",
     }),
 }
 

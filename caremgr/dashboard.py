@@ -8,22 +8,21 @@ from datetime import date, timedelta
 
 from peewee import fn
 
-from caremgr import settings
+from caremgr import settings, staff
 from caremgr.auth import Actor, require
 from caremgr.bhyt import card_status
 from caremgr.residents_query import in_care_on
-from caremgr.vocab import CATEGORIES, LICENSED_POSITIONS
+from caremgr.vocab import CATEGORIES
 from db.models import (
     HealthCheck,
     InsuranceCard,
     RehabPlan,
     Resident,
-    Staff,
     TrainingAttendance,
     TrainingCourse,
 )
 
-LICENCE_WARNING = timedelta(days=90)
+LICENCE_WARNING = timedelta(days=staff.LICENCE_WARNING_DAYS)
 TRACKING_WINDOW = timedelta(days=364)  # 365 days ending on (and including) the day
 
 
@@ -81,10 +80,9 @@ def summary(actor: Actor, on: date | None = None) -> Dashboard:
     plans_due = (RehabPlan.select(RehabPlan.id).join(Resident)
                  .where(in_care_on(on) & (RehabPlan.status == "active") & (RehabPlan.review_date < on)).count())
 
-    employed = (Staff.start_date <= on) & (Staff.leave_date.is_null() | (Staff.leave_date > on))
-    licensed = Staff.select().where(employed & Staff.position.in_(LICENSED_POSITIONS))
-    expired = licensed.where(Staff.licence_expiry.is_null(False) & (Staff.licence_expiry < on)).count()
-    expiring = licensed.where((Staff.licence_expiry >= on) & (Staff.licence_expiry <= on + LICENCE_WARNING)).count()
+    licence_rows = staff.licence_alert_rows(on)  # one rule with the staff screen's alerts
+    expired = sum(1 for row in licence_rows if row.licence_status == "expired")
+    expiring = len(licence_rows) - expired
 
     year_start = date(on.year, 1, 1)
     turns = (TrainingAttendance.select().join(TrainingCourse)

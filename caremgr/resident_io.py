@@ -29,11 +29,24 @@ from caremgr import audit, insurance, residents, vocab
 from caremgr.auth import Actor, require
 from caremgr.cccd import clean_cccd
 from caremgr.dates import BirthDate, format_date, parse_date
-from caremgr.errors import CaremgrError, Conflict, Findings, NotFound, ValidationError
+from caremgr.errors import Conflict, Findings, NotFound, ValidationError
 from caremgr.i18n import _
+from caremgr.import_common import (  # shared with the other imports; re-exported here
+    IGNORED_HEADERS,
+    REASON_HEADER,  # noqa: F401
+    ROW_HEADER,  # noqa: F401
+    ImportCancelled,
+    ImportResult,
+    RejectedRow,
+)
+from caremgr.import_common import cell_choice as _choice
+from caremgr.import_common import cell_text as _text
+from caremgr.import_common import check_suffix as _suffix
+from caremgr.import_common import display_cell as _display
+from caremgr.import_common import lower_first as _lower_first
 from caremgr.phones import clean_phone
 from caremgr.resident_forms import FIELD_LABELS, field_label
-from caremgr.sheets import SheetError, Table, format_cell_date, read_table, write_csv, write_xlsx
+from caremgr.sheets import SheetError, Table, read_table, write_csv, write_xlsx
 from caremgr.text import normalize, search_key
 from db.connection import write_transaction
 from db.models import Contact, InsuranceCard, Resident
@@ -94,12 +107,6 @@ ALIASES: list[tuple[str, str]] = [
     ("Số điện thoại liên hệ", "contact_phone"), ("SĐT liên hệ", "contact_phone"), ("Điện thoại", "contact_phone"),
     ("Số điện thoại", "contact_phone"), ("SĐT", "contact_phone"),
 ]
-# Columns that are neither read nor reported as unknown: a row counter, and the two columns the
-# rejected-rows file adds (so that file can be corrected and imported again as it is).
-ROW_HEADER = "Dòng"
-REASON_HEADER = "Lý do"
-IGNORED_HEADERS = ("STT", "Số TT", "Số thứ tự", "TT", ROW_HEADER, REASON_HEADER)
-
 # What the notes row of the template says about each column (Vietnamese: the file is for centres).
 TEMPLATE_NOTES: dict[str, str] = {
     "code": "Bắt buộc. Mã riêng của đối tượng trong cơ sở, tối đa 20 ký tự (ví dụ DT0001). "
@@ -139,62 +146,6 @@ _CARD_FIELDS = {"number": "card_number", "valid_from": "card_from", "valid_to": 
 _CARD_KEYS = ("card_number", "card_from", "card_to", "card_facility")
 _FORM_KEYS_IN_FILE = ("code", "full_name", "birth", "sex", "ethnicity", "cccd", "address", "category",
                       "admission_date", "admission_decision", "disability_type", "disability_severity", "notes")
-
-
-class ImportCancelled(CaremgrError):
-    """The user stopped the import; nothing was written."""
-
-
-@dataclass
-class RejectedRow:
-    row: int  # spreadsheet row number
-    code: str | None
-    reasons: list[str]  # each "Dòng N, <column>: <reason>"
-    values: dict[str, Any]  # header -> value, as read from the file
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
-    total_rows: int = 0
-    headers: list[str] = field(default_factory=list)  # the file's headers, for the rejected-rows file
-
-    @property
-    def rejected_count(self) -> int:
-        return len(self.rejected)
-
-    def counts_line(self) -> str:
-        return _("Đã thêm {added}, cập nhật {updated}, không đổi {unchanged}, bị từ chối {rejected} dòng").format(
-            added=self.added, updated=self.updated, unchanged=self.unchanged, rejected=len(self.rejected))
-
-    def summary(self, limit: int = 5) -> str:
-        """The counts, the unknown columns, then the first ``limit`` notes and reasons of rejection."""
-        lines = [self.counts_line()]
-        if self.unknown_columns:
-            lines.append(_("Các cột không dùng: {columns}.").format(columns=", ".join(self.unknown_columns)))
-        for title, items in ((_("Lưu ý:"), self.notes),
-                             (_("Các dòng bị từ chối:"), [r for rej in self.rejected for r in rej.reasons])):
-            if items:
-                lines.append(title)
-                lines.extend("  " + item for item in items[:limit])
-                if len(items) > limit:
-                    lines.append("  " + _("… và {n} mục khác").format(n=len(items) - limit))
-        return "\n".join(lines)
-
-    def write_errors_csv(self, path: str | os.PathLike) -> Path:
-        """The rejected rows with the file's own columns and values, plus the row number and the
-        reasons, so the file can be corrected and imported again."""
-        headers = [h for h in self.headers if h not in (ROW_HEADER, REASON_HEADER)]
-        for rejected in self.rejected:  # cells beyond the header row get a column too
-            headers += [h for h in rejected.values if h not in headers and h not in (ROW_HEADER, REASON_HEADER)]
-        rows = [[r.row, *[r.values.get(h) for h in headers], "; ".join(r.reasons)] for r in self.rejected]
-        write_csv(path, [ROW_HEADER, *headers, REASON_HEADER], rows)
-        return Path(path)
 
 
 # --- reading a file ------------------------------------------------------------------------------
@@ -237,34 +188,7 @@ def preview(path: str | os.PathLike, sheet: str | None = None, rows: int = 10) -
     return list(table.headers), shown, list(table.unknown_columns)
 
 
-def _display(value: Any) -> Any:
-    if isinstance(value, date):
-        return format_cell_date(value)
-    return value
-
-
 # --- turning a row into what the services take ---------------------------------------------------
-
-def _text(value: Any) -> str:
-    """A cell as text: numbers without a trailing ".0", dates dd/mm/yyyy."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _choice(value: Any, choices: vocab.Vocab) -> Any:
-    """The code when the cell names one (label or code, any case or diacritics); else the text as
-    typed, so that validation names what was wrong."""
-    if value is None:
-        return ""
-    return vocab.match(choices, _text(value)) or _text(value)
-
 
 @dataclass
 class _Prepared:
@@ -366,12 +290,6 @@ def _header_of(field_name: str) -> str:
     if field_name in HEADERS:
         return HEADERS[field_name]
     return field_label(field_name) if field_name in FIELD_LABELS else field_name
-
-
-def _lower_first(text: str) -> str:
-    if len(text) > 1 and text[0].isupper() and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
 
 
 def _reason(row: int, field_name: str, message: str) -> str:
@@ -655,14 +573,6 @@ def _label(choices: vocab.Vocab, code: str | None) -> str:
     if not code:
         return ""
     return dict(choices).get(code, code)
-
-
-def _suffix(path: str | os.PathLike) -> str:
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise ValidationError(_("Tên tệp phải có đuôi .xlsx hoặc .csv (nhận được \"{name}\").").format(
-            name=Path(path).name), "path")
-    return suffix
 
 
 def _note_for_cccd_column(note: str | None) -> str | None:

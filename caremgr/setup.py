@@ -54,6 +54,10 @@ def first_run(*, username: str, password: str, full_name: str = "", centre: dict
         admin = auth.create_user(None, username, password, "administrator", full_name)
         summary = load_demo_centre(admin, today) if demo else SetupSummary(admin, False)
         settings.seed_programme_defaults(admin)
+        if not demo:  # a new centre starts with the editable starter checklists
+            from caremgr import facility
+
+            facility.seed_starters(admin)
         if centre:
             settings.put(admin, centre, effective_from=effective_from or date.today())
     return summary

@@ -131,12 +131,3 @@ def test_template_needs_no_login_and_opens_with_the_headers(tmp_path, capsys, mo
     assert ws.column_dimensions["A"].width >= 10
     assert ws["F3"].number_format == "@"  # CCCD typed later keeps its leading zeros
     assert main(["template", "residents", str(tmp_path / "mau.csv")]) == 1
-
-
-def test_staff_and_training_are_not_built_yet(db, tmp_path, capsys):
-    source = tmp_path / "nv.csv"
-    source.write_text("Mã nhân viên\n", encoding="utf-8")
-    for what in ("staff", "training"):
-        assert main(["import", what, str(source), "--db", db, "--user", "admin"]) == 2
-        assert "chưa có" in capsys.readouterr().err
-    assert main(["template", "staff", str(tmp_path / "x.xlsx")]) == 2

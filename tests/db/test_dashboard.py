@@ -76,7 +76,8 @@ def test_plans_licences_and_training(admin):
 
     def staff(code, position, expiry, left=None):
         return Staff.create(code=code, full_name=code, search_name=code, sort_key=code, position=position,
-                            start_date=date(2020, 1, 1), leave_date=left, licence_expiry=expiry)
+                            start_date=date(2020, 1, 1), leave_date=left, licence_no=f"{code}/CCHN",
+                            licence_expiry=expiry)
 
     nurse = staff("S1", "nurse", TODAY + timedelta(days=90))
     staff("S2", "doctor", TODAY - timedelta(days=1))
