@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "import":
             p.add_argument("--errors", metavar=_("TỆP"), help=_("nơi ghi các dòng bị từ chối"))
             p.add_argument("--sheet", help=_("tên trang tính"))
+        if name == "export":
+            p.add_argument("--year", type=int, help=_("chỉ các khóa tập huấn bắt đầu trong năm này (với training)"))
 
     p = sub.add_parser("report", help=_("in báo cáo PDF"))
     p.add_argument("kind", choices=["return", "roster", "insurance", "training", "plan", "record"])
@@ -170,6 +172,10 @@ def cmd_init(args, options) -> int:
                                  twice=True)
         admin = auth.create_user(None, username, password, "administrator")
         _say(_("Đã tạo quản trị viên {user}.").format(user=admin.username))
+        if not args.demo:  # a new centre starts with the editable starter checklists
+            from caremgr import facility
+
+            facility.seed_starters(admin)
     else:
         admin = None
         _say(_("Cơ sở dữ liệu đã có người dùng; đã kiểm tra và nâng cấp cấu trúc."))
@@ -248,11 +254,54 @@ def _report_insurance(args, options) -> int:
     return 0
 
 
+def _report_plan(args, options) -> int:
+    """``caremgr report plan CODE --out FILE.pdf [--at DATE]``: the resident's current rehabilitation
+    plan in the official layout (health data: needs --user)."""
+    from pathlib import Path
+
+    from caremgr.dates import parse_date
+    from caremgr.rehab_report import collect_plan
+    from reports.plan import render_plan
+
+    if not args.code:
+        raise Refused(_("Thiếu mã đối tượng: caremgr report plan MÃ --out TỆP.pdf"))
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    on = None
+    if args.at:
+        try:
+            on = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    if not options.get("user"):
+        raise Refused(_("Kế hoạch phục hồi chức năng có thông tin sức khỏe của đối tượng: cần --user TÊN (mật "
+                        "khẩu từ CAREMGR_PASSWORD hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    data = collect_plan(actor, args.code, on=on)
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".part")
+    try:
+        render_plan(data, str(partial))
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.out, error=exc.strerror or exc)) from exc
+    _say(_("Đã ghi {file}").format(file=args.out))
+    return 0
+
+
 def cmd_report(args, options) -> int:
-    """``caremgr report record CODE --out FILE.pdf [--at DATE]`` and ``caremgr report insurance --out
-    FILE.pdf [--xlsx FILE.xlsx] [--at DATE]``; the other kinds are not built yet."""
+    """``caremgr report record CODE --out FILE.pdf [--at DATE]``, ``caremgr report plan CODE --out
+    FILE.pdf [--at DATE]`` and ``caremgr report insurance --out FILE.pdf [--xlsx FILE.xlsx] [--at
+    DATE]``; the other kinds are not built yet."""
     if args.kind == "insurance":
         return _report_insurance(args, options)
+    if args.kind == "plan":
+        return _report_plan(args, options)
+    if args.kind == "training":
+        return _report_training(args, options)
     if args.kind != "record":
         return not_yet(args, options)
     from pathlib import Path
@@ -292,18 +341,21 @@ def cmd_report(args, options) -> int:
 
 
 def cmd_import(args, options) -> int:
-    """``caremgr import residents FILE [--errors PATH] [--sheet NAME]``: 0 when the file was read (even
-    with rejected rows, written to FILE.errors.csv), 2 when it could not be read at all."""
-    if args.what != "residents":
+    """``caremgr import residents|staff FILE [--errors PATH] [--sheet NAME]``: 0 when the file was read
+    (even with rejected rows, written to FILE.errors.csv), 2 when it could not be read at all."""
+    if args.what == "training":
+        return _import_training(args, options)
+    if args.what not in ("residents", "staff"):
         return not_yet(args, options)
-    from caremgr import resident_io
+    from caremgr import resident_io, staff_io
     from caremgr.sheets import SheetError
 
     notes_shown = 20  # the rest are counted, not printed
     _open(options)
     actor = _login(options)
+    importer = {"residents": resident_io.import_residents, "staff": staff_io.import_staff}[args.what]
     try:
-        result = resident_io.import_residents(actor, args.file, sheet=args.sheet)
+        result = importer(actor, args.file, sheet=args.sheet)
     except SheetError as exc:
         raise CannotRun(str(exc)) from exc
     _say(result.counts_line())
@@ -325,34 +377,149 @@ def cmd_import(args, options) -> int:
 
 
 def cmd_export(args, options) -> int:
-    """``caremgr export residents FILE``: the same columns as the import; needs --user (health data)."""
-    if args.what != "residents":
+    """``caremgr export residents|staff FILE``: the same columns as the import; needs --user (personal
+    data)."""
+    if args.what == "training":
+        return _export_training(args, options)
+    if args.what not in ("residents", "staff"):
         return not_yet(args, options)
-    from caremgr import resident_io
+    from caremgr import resident_io, staff_io
 
     _open(options)
     actor = _login(options)
+    exporter = {"residents": resident_io.export_residents, "staff": staff_io.export_staff}[args.what]
     try:
-        count = resident_io.export_residents(actor, args.file)
+        count = exporter(actor, args.file)
     except OSError as exc:
         raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
             file=args.file, error=exc.strerror or exc)) from exc
-    _say(_("Đã xuất {n} đối tượng ra {file}").format(n=count, file=args.file))
+    if args.what == "staff":
+        _say(_("Đã xuất {n} nhân viên ra {file}").format(n=count, file=args.file))
+    else:
+        _say(_("Đã xuất {n} đối tượng ra {file}").format(n=count, file=args.file))
     return 0
 
 
 def cmd_template(args, options) -> int:
-    """``caremgr template residents FILE.xlsx``: an empty import list; no database, no login."""
-    if args.what != "residents":
+    """``caremgr template residents|staff FILE.xlsx``: an empty import list; no database, no login."""
+    if args.what == "training":
+        return _template_training(args, options)
+    if args.what not in ("residents", "staff"):
         return not_yet(args, options)
-    from caremgr import resident_io
+    from caremgr import resident_io, staff_io
 
+    writer = {"residents": resident_io.write_template, "staff": staff_io.write_staff_template}[args.what]
     try:
-        resident_io.write_template(args.file)
+        writer(args.file)
     except OSError as exc:
         raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
             file=args.file, error=exc.strerror or exc)) from exc
     _say(_("Đã tạo mẫu nhập liệu {file}").format(file=args.file))
+    return 0
+
+
+# --- training (caremgr import/export/template training, caremgr report training) ---------------------
+
+def _import_training(args, options) -> int:
+    """``caremgr import training FILE [--errors PATH] [--sheet NAME]``: as the residents' import."""
+    from caremgr import training_io
+    from caremgr.sheets import SheetError
+
+    notes_shown = 20
+    _open(options)
+    actor = _login(options)
+    try:
+        result = training_io.import_training(actor, args.file, sheet=args.sheet)
+    except SheetError as exc:
+        raise CannotRun(str(exc)) from exc
+    _say(result.counts_line())
+    if result.unknown_columns:
+        _say(_("Các cột không dùng: {columns}.").format(columns=", ".join(result.unknown_columns)))
+    for note in result.notes[:notes_shown]:
+        _say(note)
+    if len(result.notes) > notes_shown:
+        _say(_("… và {n} mục khác").format(n=len(result.notes) - notes_shown))
+    if result.rejected:
+        errors = args.errors or f"{args.file}.errors.csv"
+        try:
+            result.write_errors_csv(errors)
+        except OSError as exc:
+            raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+                file=errors, error=exc.strerror or exc)) from exc
+        _say(_("Các dòng bị từ chối và lý do: {file}").format(file=errors))
+    return 0
+
+
+def _export_training(args, options) -> int:
+    """``caremgr export training FILE [--year Y]``: one row per attendance, the import's columns."""
+    from caremgr import training_io
+
+    _open(options)
+    actor = _login(options)
+    try:
+        count = training_io.export_training(actor, args.file, year=args.year)
+    except OSError as exc:
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.file, error=exc.strerror or exc)) from exc
+    _say(_("Đã xuất {n} lượt tham dự tập huấn ra {file}").format(n=count, file=args.file))
+    return 0
+
+
+def _template_training(args, options) -> int:
+    """``caremgr template training FILE.xlsx``: an empty attendance list; no database, no login."""
+    from caremgr import training_io
+
+    try:
+        training_io.write_training_template(args.file)
+    except OSError as exc:
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.file, error=exc.strerror or exc)) from exc
+    _say(_("Đã tạo mẫu nhập liệu {file}").format(file=args.file))
+    return 0
+
+
+def _report_training(args, options) -> int:
+    """``caremgr report training [--year Y] --out FILE.pdf [--at DATE]``: the year's courses, attendees and
+    totals against the target (the current year by default; --at counts up to that day of the year)."""
+    import contextlib
+    from datetime import date
+    from pathlib import Path
+
+    from caremgr.dates import parse_date
+    from caremgr.training_report import collect_training
+    from reports.training import render_training
+
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    on = None
+    if args.at:
+        try:
+            on = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    year = args.year or (on.year if on else date.today().year)
+    if not 1950 <= year <= 9999:
+        raise Refused(_("Năm không hợp lệ: {year}.").format(year=year))
+    if not options.get("user"):
+        raise Refused(_("Báo cáo tập huấn có danh sách cán bộ, nhân viên: cần --user TÊN (mật khẩu từ "
+                        "CAREMGR_PASSWORD hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    data = collect_training(actor, year, on=on)
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".part")
+    try:
+        render_training(data, str(partial))
+        partial.replace(out)
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # a folder that is not there holds no half-written file
+            partial.unlink(missing_ok=True)
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=args.out, error=exc.strerror or exc)) from exc
+    totals = data["totals"]
+    _say(_("Năm {year}: {courses} khóa, {turns} lượt người, {staff} người được tập huấn.").format(
+        year=year, courses=totals["courses"], turns=totals["turns"], staff=totals["staff_trained"]))
+    _say(_("Đã ghi {file}").format(file=args.out))
     return 0
 
 
