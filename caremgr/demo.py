@@ -17,11 +17,13 @@ from datetime import date, timedelta
 
 from caremgr import audit, settings
 from caremgr.auth import Actor, require
+from caremgr.barthel import ALLOWED
 from caremgr.bhyt import decode_card
 from caremgr.cccd import cccd_for
 from caremgr.dates import BirthDate, age_on
 from caremgr.errors import ValidationError
 from caremgr.ethnicities import ethnicity_name
+from caremgr.facility import STARTER_PHC_REHAB, STARTER_TECHNICAL
 from caremgr.i18n import _
 from caremgr.text import name_sort_key, normalize, search_key
 from caremgr.vocab import LICENSED_POSITIONS
@@ -50,36 +52,7 @@ BATCH = 200
 
 # --- the facility checklists ------------------------------------------------------------------
 
-# Conditions for primary care and rehabilitation (checklist "phc_rehab").
-STARTER_PHC_REHAB: list[str] = [
-    "Có phòng y tế/phòng khám đạt tiêu chuẩn",
-    "Có bác sĩ hoặc y sĩ làm việc thường xuyên",
-    "Có phòng phục hồi chức năng và dụng cụ tập luyện cơ bản",
-    "Có tủ thuốc và danh mục thuốc thiết yếu",
-    "Có hợp đồng khám chữa bệnh BHYT với cơ sở y tế",
-    "Có hồ sơ theo dõi sức khỏe điện tử cho đối tượng",
-    "Có quy trình chuyển tuyến",
-    "Có nhân viên được tập huấn sơ cấp cứu",
-]
-
-# Technical activities of the commune level (checklist "technical").
-STARTER_TECHNICAL: list[str] = [
-    "Đo huyết áp, đường huyết mao mạch",
-    "Tiêm bắp, tiêm dưới da, tiêm tĩnh mạch",
-    "Sơ cứu, băng bó vết thương",
-    "Thay băng, cắt chỉ",
-    "Đặt sonde dạ dày",
-    "Xoa bóp bấm huyệt",
-    "Vật lý trị liệu cơ bản",
-    "Châm cứu",
-    "Khám và quản lý tăng huyết áp",
-    "Khám và quản lý đái tháo đường",
-    "Quản lý người bệnh tâm thần phân liệt, động kinh tại cộng đồng",
-    "Tư vấn dinh dưỡng",
-    "Xét nghiệm nước tiểu bằng que thử",
-    "Điện tim",
-    "Khí dung",
-]
+# The starter lists themselves (STARTER_PHC_REHAB, STARTER_TECHNICAL) live in caremgr.facility.
 
 # Items of the demo checklists that are not met yet, with the reason written in the note.
 _PHC_NOT_MET = {
@@ -93,19 +66,9 @@ _TECHNICAL_NOT_MET = {
     "Khí dung": "Máy khí dung hỏng, chờ thay thế",
 }
 
-# The Barthel index: each item's allowed scores (total 0–100).
-BARTHEL_ITEMS: dict[str, tuple[int, ...]] = {
-    "feeding": (0, 5, 10),
-    "bathing": (0, 5),
-    "grooming": (0, 5),
-    "dressing": (0, 5, 10),
-    "bowels": (0, 5, 10),
-    "bladder": (0, 5, 10),
-    "toilet_use": (0, 5, 10),
-    "transfers": (0, 5, 10, 15),
-    "mobility": (0, 5, 10, 15),
-    "stairs": (0, 5, 10),
-}
+# The Barthel index: each item's allowed scores, in the standard order (caremgr.barthel); the old name
+# stays for callers that still use it.
+BARTHEL_ITEMS: dict[str, tuple[int, ...]] = ALLOWED
 
 
 @dataclass(frozen=True)
@@ -1203,7 +1166,7 @@ class _Builder:
         if p.category == "TT":
             level = min(0.95, level + 0.25)
         items = {}
-        for item, allowed in BARTHEL_ITEMS.items():
+        for item, allowed in ALLOWED.items():
             position = level * (len(allowed) - 1) + self.rng.uniform(-0.8, 0.8)
             items[item] = allowed[min(len(allowed) - 1, max(0, round(position)))]
         return items
@@ -1215,11 +1178,11 @@ class _Builder:
         step = 1 if roll < 0.65 else 0 if roll < 0.85 else -1
         if step == 0:
             return result
-        names = list(BARTHEL_ITEMS)
+        names = list(ALLOWED)
         rng.shuffle(names)
         changes = rng.randint(1, 3) if step > 0 else rng.randint(1, 2)
         for item in names:
-            allowed = BARTHEL_ITEMS[item]
+            allowed = ALLOWED[item]
             i = allowed.index(result[item]) + step
             if 0 <= i < len(allowed):
                 result[item] = allowed[i]
@@ -1284,11 +1247,14 @@ class _Builder:
         workers = [e for e in self.staff if e.position == "social_worker" and e.employed_on(start)] or technicians
         responsible = rng.choice(technicians)
         if status == "active":
-            review = start + timedelta(days=rng.choice((90, 180)))
-            while review < today - timedelta(days=45):
-                review += timedelta(days=180)
-            if rng.random() < 0.6 and review < today:
-                review += timedelta(days=90)
+            span = rng.choice((90, 120, 180))
+            if rng.random() < 0.2 and (today - start).days > 45:
+                # a review the team has let slip: the dashboard and the rehab screen show it
+                review = today - timedelta(days=rng.randint(3, min(30, (today - start).days - 30)))
+            else:
+                review = start + timedelta(days=span)
+                while review < today + timedelta(days=7):  # earlier reviews kept the plan going
+                    review += timedelta(days=span)
         elif status == "draft":
             review = start + timedelta(days=90)
         else:
@@ -1318,12 +1284,13 @@ class _Builder:
             interventions.append({"kind": kind, "description": _INTERVENTIONS[kind], "per_week": rng.randint(2, 5),
                                   "minutes": rng.choice((30, 30, 45, 60)), "responsible": staff, "sessions": []})
         if status != "draft":
-            first = max(start, today - timedelta(days=120))
+            # most planned sessions take place (a few missed for illness, holidays, staff away)
+            first = max(start, today - timedelta(days=400))
             last = min(end or today, today)
             day = first
             while day <= last:
                 for item in interventions:
-                    if day.weekday() < 6 and rng.random() < item["per_week"] / 6 * 0.45:
+                    if day.weekday() < 6 and rng.random() < item["per_week"] / 6 * 0.85:
                         staff = item["responsible"] if rng.random() < 0.8 else rng.choice(technicians)
                         item["sessions"].append({"session_date": day, "minutes": rng.randint(4, 12) * 5,
                                                  "staff": staff})

@@ -231,8 +231,11 @@ def test_rehab_plans_show_due_reviews_and_goals_achieved_this_half_year(loaded):
     assert achieved.count() >= 5
     kinds = {i.kind for p in RehabPlan.select() for i in p.interventions}
     assert kinds <= set(vocab.codes(vocab.INTERVENTION_TYPES))
-    sessions = RehabSession.select()
-    assert all(TODAY - timedelta(days=130) <= s.session_date <= TODAY and 20 <= s.minutes <= 60 for s in sessions)
+    sessions = RehabSession.select(RehabSession, RehabPlan).join(RehabPlan)
+    assert all(s.plan.start_date <= s.session_date <= min(s.plan.end_date or TODAY, TODAY)
+               and TODAY - timedelta(days=400) <= s.session_date and 20 <= s.minutes <= 60 for s in sessions)
+    due = RehabPlan.select().where((RehabPlan.status == "active") & (RehabPlan.review_date < TODAY))
+    assert 2 <= due.count() <= 12, "a few reviews are overdue, not most"
 
 
 def test_facility_checklists_are_partly_met(loaded):
