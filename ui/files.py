@@ -98,3 +98,40 @@ def print_insurance_list(widget, actor, on: date, *, xlsx: bool = False, path: s
         return path
 
     _run(widget, work, _("Đã tạo danh sách: {path}"), path, open_after=not xlsx)
+
+
+def print_plan(widget, actor, code: str, plan_id: int | None = None, path: str | None = None) -> None:
+    from caremgr.rehab_report import collect_plan
+    from reports.plan import render_plan
+
+    path = path or str(Path(tempfile.gettempdir()) / f"ke-hoach-phcn-{code}-{date.today():%Y%m%d}.pdf")
+
+    def work():
+        render_plan(collect_plan(actor, code, plan_id=plan_id), path)
+        return path
+
+    _run(widget, work, _("Đã tạo kế hoạch PDF: {path}"), path, open_after=True)
+
+
+def print_training(widget, actor, year: int, path: str | None = None) -> None:
+    from caremgr.training_report import collect_training
+    from reports.training import render_training
+
+    path = path or str(Path(tempfile.gettempdir()) / f"tap-huan-{year}-{date.today():%Y%m%d}.pdf")
+
+    def work():
+        render_training(collect_training(actor, year), path)
+        return path
+
+    _run(widget, work, _("Đã tạo báo cáo tập huấn PDF: {path}"), path, open_after=True)
+
+
+def export_staff(widget, actor, path: str | None = None) -> None:
+    from caremgr import staff_io
+
+    path = path or dialogs.choose_save_path(widget, _("Xuất danh sách nhân sự"),
+                                            f"nhan-su-{date.today():%Y%m%d}.xlsx", XLSX_TYPES)
+    if not path:
+        return
+    _run(widget, lambda: staff_io.export_staff(actor, path), _("Đã xuất danh sách ra {path}"), path,
+         open_after=False)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import ttkbootstrap as ttk
 
@@ -15,9 +18,33 @@ from ui.tasks import run_in_background
 OPEN_TYPES = [(_("Bảng tính"), "*.xlsx *.csv"), ("Excel", "*.xlsx"), ("CSV", "*.csv")]
 
 
+@dataclass(frozen=True)
+class ImportKind:
+    """What one import window imports: the service, its preview, its template."""
+
+    title: str
+    run: Callable  # (actor, path, progress=..., cancel=...) -> ImportResult
+    template: Callable  # (path) -> None
+    template_name: str
+    preview: Callable = resident_io.preview  # (path) -> (headers, rows, unknown columns)
+
+
+def residents_kind() -> ImportKind:
+    return ImportKind(_("Nhập danh sách đối tượng từ Excel"), resident_io.import_residents, resident_io.write_template,
+                      "mau-nhap-doi-tuong.xlsx")
+
+
+def _call_import(run: Callable, actor, path: str, progress, cancel):
+    """Passes progress/cancel only to importers that take them."""
+    accepted = inspect.signature(run).parameters
+    extra = {k: v for k, v in (("progress", progress), ("cancel", cancel)) if k in accepted}
+    return run(actor, path, **extra)
+
+
 class ImportDialog(ttk.Toplevel):
-    def __init__(self, master, actor, *, path: str | None = None, on_finished=None):
-        super().__init__(title=_("Nhập danh sách đối tượng từ Excel"), size=(980, 560), transient=master)
+    def __init__(self, master, actor, *, path: str | None = None, on_finished=None, kind: ImportKind | None = None):
+        self.kind = kind or residents_kind()
+        super().__init__(title=self.kind.title, size=(980, 560), transient=master)
         self.actor = actor
         self.on_finished = on_finished
         self.path = None
@@ -60,7 +87,7 @@ class ImportDialog(ttk.Toplevel):
 
     def load(self, path: str) -> None:
         try:
-            headers, rows, unknown = resident_io.preview(path)
+            headers, rows, unknown = self.kind.preview(path)
         except CaremgrError as exc:
             self.info.configure(text=str(exc), bootstyle="danger")
             self.import_button.configure(state="disabled")
@@ -91,7 +118,7 @@ class ImportDialog(ttk.Toplevel):
             self._progress = (done, total)
 
         def work():
-            return resident_io.import_residents(self.actor, path, progress=progress, cancel=self._cancel.is_set)
+            return _call_import(self.kind.run, self.actor, path, progress, self._cancel.is_set)
 
         self.info.configure(text=_("Đang nhập…"), bootstyle="info")
         self.task = run_in_background(self, work, self.finished, self.failed)
@@ -132,8 +159,8 @@ class ImportDialog(ttk.Toplevel):
             self.info.configure(text=_("Đã lưu các dòng bị từ chối vào {path}").format(path=path))
 
     def save_template(self, path: str | None = None) -> None:
-        path = path or dialogs.choose_save_path(self, _("Lưu mẫu nhập liệu"), "mau-nhap-doi-tuong.xlsx",
+        path = path or dialogs.choose_save_path(self, _("Lưu mẫu nhập liệu"), self.kind.template_name,
                                                 [("Excel", "*.xlsx")])
         if path:
-            resident_io.write_template(path)
+            self.kind.template(path)
             self.info.configure(text=_("Đã lưu mẫu vào {path}").format(path=path), bootstyle="success")

@@ -21,6 +21,14 @@ NAVIGATION = [
 
 
 def screen_factory(key: str):
+    if key == "rehab":
+        from ui.screens.rehab_screen import RehabScreen
+
+        return RehabScreen
+    if key == "staff":
+        from ui.screens.staff_screen import StaffScreen
+
+        return StaffScreen
     if key == "insurance":
         from ui.screens.insurance_screen import InsuranceScreen
 
@@ -117,10 +125,14 @@ class MainShell(ttk.Frame):
         return self._replace_screen(lambda: factory(self.body, self) if factory else Placeholder(self.body, label),
                                     key)
 
-    def open_resident(self, resident_id: int | None) -> bool:
+    def open_resident(self, resident_id: int | None, tab: str | None = None) -> bool:
+        """Opens a profile (a new one with None); ``tab`` names a tab to show first, e.g. "rehab"."""
         from ui.screens.resident_profile import ResidentProfile
 
-        return self._replace_screen(lambda: ResidentProfile(self.body, self, resident_id), "residents")
+        opened = self._replace_screen(lambda: ResidentProfile(self.body, self, resident_id), "residents")
+        if opened and tab:
+            self.screen.select_tab(tab)
+        return opened
 
     def toast(self, message: str, error: bool = False) -> None:
         """A short note in the corner that goes away by itself."""

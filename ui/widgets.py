@@ -13,9 +13,11 @@ class Field(ttk.Frame):
     """A label, an input and a red message line under it for what is wrong with this field."""
 
     def __init__(self, master, label: str, *, kind: str = "entry", choices=None, show: str | None = None,
-                 width: int = 40, help_text: str = "", required: bool = False, height: int = 4):
+                 width: int = 40, help_text: str = "", required: bool = False, height: int = 4,
+                 compact: bool = False):
         super().__init__(master)
         self.kind = kind
+        self.compact = compact  # the error line takes room only while there is an error
         text = label + (" *" if required else "")
         self.label = ttk.Label(self, text=text)
         self.label.grid(row=0, column=0, sticky="w")
@@ -42,6 +44,8 @@ class Field(ttk.Frame):
             self.help.grid(row=2, column=0, sticky="w")
         self.error = ttk.Label(self, text="", bootstyle="danger", wraplength=width * 8)
         self.error.grid(row=3, column=0, sticky="w")
+        if compact:
+            self.error.grid_remove()
         self.columnconfigure(0, weight=1)
 
     def get(self):
@@ -84,9 +88,13 @@ class Field(ttk.Frame):
 
     def show_error(self, message: str) -> None:
         self.error.configure(text=message)
+        if self.compact:
+            self.error.grid()
 
     def clear_error(self) -> None:
         self.error.configure(text="")
+        if self.compact:
+            self.error.grid_remove()
 
 
 def show_problems(fields: dict[str, Field], problems, fallback: ttk.Label | None = None) -> None:

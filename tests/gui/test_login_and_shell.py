@@ -25,11 +25,15 @@ def test_navigation_shows_every_screen_and_unbuilt_ones_say_so(make_app, demo_db
     shell = login(app)
     assert list(shell.nav_buttons) == ["dashboard", "residents", "rehab", "staff", "insurance", "reports",
                                        "settings"]
-    shell.nav_buttons["staff"].invoke()
+    shell.nav_buttons["reports"].invoke()
     pump(app.root)
     assert isinstance(shell.screen, Placeholder)
     texts = [w.cget("text") for w in shell.screen.winfo_children()]
-    assert "Nhân sự & tập huấn" in texts and "Đang xây dựng" in texts
+    assert "Báo cáo" in texts and "Đang xây dựng" in texts
+    for key in ("rehab", "staff", "insurance", "residents"):
+        shell.nav_buttons[key].invoke()
+        pump(app.root)
+        assert shell.current_key == key and not isinstance(shell.screen, Placeholder)
     shell.nav_buttons["settings"].invoke()
     pump(app.root)
     assert shell.current_key == "settings"

@@ -80,3 +80,58 @@ def test_screenshot_of_the_insurance_screen(make_app, demo_db, shots):
     pump(app.root)
     assert shell.screen.table.get_children()
     assert_picture(capture(app.root, shots / "insurance.png"))
+
+
+def test_screenshots_of_rehabilitation(make_app, demo_db, shots):
+    from caremgr import rehab
+
+    app = make_app(demo_db)
+    shell = login(app)
+    place(app)
+    shell.nav_buttons["rehab"].invoke()
+    pump(app.root)
+    assert shell.screen.lines
+    assert_picture(capture(app.root, shots / "rehab-day.png"))
+    due = rehab.plans_due_review(shell.actor)
+    plan = due[0] if due else None
+    resident_id = plan.resident_id if plan else shell.screen.lines[0].row.resident_id
+    shell.open_resident(resident_id, tab="rehab")
+    pump(app.root)
+    tab = shell.screen.rehab
+    assert tab.plan is not None
+    assert_picture(capture(app.root, shots / "rehab-plan.png"))
+    tab.tabs.select(2)
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "rehab-sessions.png"))
+    tab.tabs.select(3)
+    pump(app.root)
+    tab.draw_chart()
+    assert_picture(capture(app.root, shots / "rehab-barthel.png"))
+    dialog = tab.open_review()
+    dialog.geometry("1180x760+40+10")
+    pump(app.root)
+    path = capture(dialog, shots / "rehab-review.png")
+    assert Image.open(path).size == (1180, 760)
+
+
+def test_screenshots_of_staff_training_and_facility(make_app, demo_db, shots):
+    app = make_app(demo_db)
+    shell = login(app)
+    place(app)
+    shell.nav_buttons["staff"].invoke()
+    pump(app.root)
+    screen = shell.screen
+    first = screen.staff_panel.table.get_children()[0]
+    screen.staff_panel.table.selection_set(first)
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "staff.png"))
+    screen.tabs.select(screen.training_panel)
+    panel = screen.training_panel
+    panel.course_table.selection_set(panel.course_table.get_children()[0])
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "training.png"))
+    shell.nav_buttons["settings"].invoke()
+    pump(app.root)
+    shell.screen.notebook.select(shell.screen.facility_panel)
+    pump(app.root)
+    assert_picture(capture(app.root, shots / "facility.png"))

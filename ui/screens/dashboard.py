@@ -26,6 +26,12 @@ ALERT_TEXT = {
     "licences_expiring": N_("chứng chỉ hành nghề hết hạn trong 90 ngày"),
 }
 
+# Where a click on an alert goes: (screen, what to show there).
+ALERT_TARGETS = {
+    "cards_expired": ("insurance", None), "cards_expiring": ("insurance", None), "no_card": ("insurance", None),
+    "plans_due": ("rehab", "due"), "licences_expired": ("staff", "expired"), "licences_expiring": ("staff", "expiring"),
+}
+
 
 class DashboardScreen(ttk.Frame):
     def __init__(self, master, shell):
@@ -107,7 +113,22 @@ class DashboardScreen(ttk.Frame):
             label = ttk.Label(alerts, text=f"• {count} {_(ALERT_TEXT[kind])}", wraplength=360,
                               foreground=text_colour(shell.app.root, level))
             label.pack(anchor="w", pady=1)
+            target = ALERT_TARGETS.get(kind)
+            if target and target[0] in shell.nav_buttons:
+                label.configure(cursor="hand2")
+                label.bind("<Button-1>", lambda _e, t=target: self.follow(*t))
             self.alert_labels.append(label)
+
+    def follow(self, screen: str, detail: str | None) -> None:
+        """An alert opens the screen where it is dealt with."""
+        if not self.shell.show(screen):
+            return
+        target = self.shell.screen
+        if detail == "due" and hasattr(target, "due_page"):
+            target.tabs.select(target.due_page)
+        elif detail in ("expired", "expiring") and hasattr(target, "staff_panel"):
+            target.staff_panel.filters["licence"].set(detail)
+            target.staff_panel.refresh()
 
     def _draw_chart(self) -> None:
         canvas = self.chart

@@ -82,7 +82,18 @@ class ResidentProfile(ttk.Frame):
 
             self.health = HealthTab(self.notebook, self)
             self.notebook.add(self.health, text=_("Sức khỏe"))
+
+            from ui.screens.rehab_tab import RehabTab
+
+            self.rehab = RehabTab(self.notebook, self)
+            self.notebook.add(self.rehab, text=_("Phục hồi chức năng"))
         self.load()
+
+    def select_tab(self, name: str) -> None:
+        """Shows the tab ``name`` ("cards", "health", "rehab") when the profile has it."""
+        page = getattr(self, name, None)
+        if page is not None and self.detail:
+            self.notebook.select(page)
 
     # --- layout -------------------------------------------------------------------------------
     def _page(self, title: str) -> ttk.Frame:

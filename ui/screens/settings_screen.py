@@ -68,6 +68,10 @@ class SettingsScreen(ttk.Frame):
                 self.fields[d.key] = field
             page.columnconfigure(0, weight=1, uniform="settings")
             page.columnconfigure(1, weight=1, uniform="settings")
+        from ui.screens.facility_panel import FacilityPanel
+
+        self.facility_panel = FacilityPanel(self.notebook, self.actor)
+        self.notebook.add(self.facility_panel, text=_("Năng lực cơ sở"))
         if self.actor.can("users.manage"):
             from ui.screens.users_panel import UsersPanel
 
