@@ -43,9 +43,9 @@ class SettingDef:
 
 
 SECTION_CENTRE = N_("Thông tin cơ sở")
-SECTION_AGENCY = N_("Cơ quan chủ quản và nơi nhận báo cáo")
-SECTION_TARGETS = N_("Chỉ tiêu hằng năm")
-SECTION_CARE = N_("Chăm sóc và cảnh báo")
+SECTION_AGENCY = N_("Cơ quan, nơi nhận")
+SECTION_TARGETS = N_("Chỉ tiêu")
+SECTION_CARE = N_("Chăm sóc, cảnh báo")
 SECTION_APP = N_("Giao diện")
 
 DEFINITIONS: list[SettingDef] = [

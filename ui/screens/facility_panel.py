@@ -30,21 +30,21 @@ class ChecklistPage(ttk.Frame):
 
         self.summary = ttk.Label(self, text="", font=("TkDefaultFont", 10, "bold"))
         self.summary.pack(anchor="w")
-        self.starter_note = ttk.Label(self, text="", bootstyle="info", wraplength=1000)
+        self.starter_note = ttk.Label(self, text="", bootstyle="info", wraplength=900)
         self.starter_note.pack(anchor="w")
         self.table = scrolled_table(self, [
-            ("n", _("STT"), 45, False), ("title", _("Nội dung"), 480, True), ("met", _("Đạt/Thực hiện"), 100, False),
-            ("met_on", _("Từ ngày"), 90, False), ("note", _("Ghi chú"), 260, False)], height=11)
+            ("n", _("STT"), 40, False), ("title", _("Nội dung"), 420, True), ("met", _("Đạt"), 50, False),
+            ("met_on", _("Từ ngày"), 90, False), ("note", _("Ghi chú"), 280, True)], height=11)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
         self.table.bind("<Double-1>", lambda _e: self.toggle())
 
         form = ttk.Frame(self)
         form.pack(fill="x", pady=(6, 0))
         self.fields = {
-            "title": Field(form, _("Nội dung"), width=60, required=True),
+            "title": Field(form, _("Nội dung"), width=50, required=True),
             "met": Field(form, _("Đạt/Thực hiện được"), kind="check"),
             "met_on": Field(form, _("Từ ngày"), width=12),
-            "note": Field(form, _("Ghi chú"), width=36),
+            "note": Field(form, _("Ghi chú"), width=24),
         }
         for i, field in enumerate(self.fields.values()):
             field.grid(row=0, column=i, sticky="nw" if i != 1 else "w", padx=(0, 8))

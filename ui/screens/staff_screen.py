@@ -49,6 +49,8 @@ class StaffPanel(ttk.Frame):
         self.rows: list = []
         self.current = None  # StaffRow being edited, None for a new person
 
+        actions = ttk.Frame(self)
+        actions.pack(fill="x", pady=(0, 6))
         bar = ttk.Frame(self)
         bar.pack(fill="x")
         ttk.Label(bar, text=_("Tìm:")).pack(side="left")
@@ -57,10 +59,10 @@ class StaffPanel(ttk.Frame):
         self.search.bind("<KeyRelease>", lambda _e: self._debounced_refresh())
         self.filters = {
             "position": Field(bar, "", kind="choice", choices=_choices(vocab.STAFF_POSITIONS, True, _("Mọi chức danh")),
-                              width=24),
-            "status": Field(bar, "", kind="choice", choices=_choices(STATUS_CHOICES), width=16),
+                              width=22),
+            "status": Field(bar, "", kind="choice", choices=_choices(STATUS_CHOICES), width=15),
             "licence": Field(bar, "", kind="choice", choices=_choices(LICENCE_CHOICES[1:], True, _(LICENCE_CHOICES[0][1])),
-                             width=22),
+                             width=20),
         }
         for field in self.filters.values():
             field.label.grid_remove()
@@ -71,54 +73,55 @@ class StaffPanel(ttk.Frame):
         self.filters["status"].set("employed")
         self.filters["licence"].set(None)
         state = "normal" if self.can_edit else "disabled"
-        self.export_button = ttk.Button(bar, text=_("Xuất Excel"), icon="file-earmark-arrow-down",
-                                        bootstyle="secondary", command=self.export)
-        self.export_button.pack(side="right")
-        self.import_button = ttk.Button(bar, text=_("Nhập từ Excel"), icon="file-earmark-arrow-up",
-                                        bootstyle="secondary", command=self.open_import, state=state)
-        self.import_button.pack(side="right", padx=6)
-        self.new_button = ttk.Button(bar, text=_("Thêm nhân viên"), icon="person-plus", bootstyle="success",
+        self.new_button = ttk.Button(actions, text=_("Thêm nhân viên"), icon="person-plus", bootstyle="success",
                                      command=self.new, state=state)
-        self.new_button.pack(side="right")
+        self.new_button.pack(side="left")
+        self.import_button = ttk.Button(actions, text=_("Nhập từ Excel"), icon="file-earmark-arrow-up",
+                                        bootstyle="secondary", command=self.open_import, state=state)
+        self.import_button.pack(side="left", padx=6)
+        self.export_button = ttk.Button(actions, text=_("Xuất Excel"), icon="file-earmark-arrow-down",
+                                        bootstyle="secondary", command=self.export)
+        self.export_button.pack(side="left")
         self.count_label = ttk.Label(self, text="", bootstyle="secondary")
         self.count_label.pack(anchor="w", pady=(4, 0))
 
-        body = ttk.Panedwindow(self, orient="horizontal")
+        body = ttk.Frame(self)
         body.pack(fill="both", expand=True)
+        right = ttk.Frame(body, padding=(12, 0, 0, 0))
+        right.pack(side="right", fill="y")
         left = ttk.Frame(body)
-        body.add(left, weight=3)
+        left.pack(side="left", fill="both", expand=True)
         self.table = scrolled_table(left, [
-            ("code", _("Mã"), 70, False), ("name", _("Họ và tên"), 170, True), ("position", _("Chức danh"), 140, False),
-            ("start", _("Vào làm"), 85, False), ("licence_no", _("Số CCHN"), 100, False),
-            ("expiry", _("CCHN đến"), 85, False), ("licence", _("Tình trạng CCHN"), 120, False)], height=18)
+            ("code", _("Mã"), 60, False), ("name", _("Họ và tên"), 150, True), ("position", _("Chức danh"), 125, False),
+            ("expiry", _("CCHN đến"), 85, False), ("licence", _("Tình trạng CCHN"), 105, False)], height=18)
         for status, style in LICENCE_STYLES.items():
             self.table.tag_configure(status, foreground=text_colour(shell.app.root, style))
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
 
-        right = ttk.Frame(body, padding=(10, 0, 0, 0))
-        body.add(right, weight=2)
         self.form_title = ttk.Label(right, text="", font=("TkDefaultFont", 11, "bold"))
         self.form_title.pack(anchor="w")
         form = ttk.Frame(right)
         form.pack(fill="x")
         self.fields = {
-            "code": Field(form, _("Mã nhân viên"), width=14, required=True),
-            "full_name": Field(form, _("Họ và tên"), width=26, required=True),
+            "code": Field(form, _("Mã nhân viên"), width=12, required=True),
+            "full_name": Field(form, _("Họ và tên"), width=20, required=True),
             "sex": Field(form, _("Giới tính"), kind="choice", choices=_choices(vocab.SEXES, True), width=10),
             "birth_date": Field(form, _("Ngày sinh"), width=14),
-            "position": Field(form, _("Chức danh"), kind="choice", choices=_choices(vocab.STAFF_POSITIONS), width=26,
+            "position": Field(form, _("Chức danh"), kind="choice", choices=_choices(vocab.STAFF_POSITIONS), width=18,
                               required=True),
-            "qualification": Field(form, _("Trình độ chuyên môn"), width=26),
+            "qualification": Field(form, _("Trình độ chuyên môn"), width=20),
             "contract_type": Field(form, _("Loại hợp đồng"), kind="choice", choices=_choices(vocab.CONTRACT_TYPES, True),
                                    width=14),
             "phone": Field(form, _("Điện thoại"), width=14),
             "start_date": Field(form, _("Ngày vào làm"), width=14, required=True),
             "leave_date": Field(form, _("Ngày nghỉ việc"), width=14),
-            "licence_no": Field(form, _("Số chứng chỉ hành nghề"), width=26),
+            "licence_no": Field(form, _("Số chứng chỉ hành nghề"), width=18),
             "licence_expiry": Field(form, _("CCHN có giá trị đến"), width=14),
-            "notes": Field(form, _("Ghi chú"), width=44),
+            "notes": Field(form, _("Ghi chú"), width=36),
         }
         for i, field in enumerate(self.fields.values()):
+            field.compact = True  # the error line takes room only when there is an error: Save stays in view
+            field.clear_error()
             field.grid(row=i // 2, column=i % 2, sticky="nwe", padx=(0, 10), pady=1)
         self.fields["notes"].grid(columnspan=2)
         buttons = ttk.Frame(right)
@@ -129,14 +132,13 @@ class StaffPanel(ttk.Frame):
         self.delete_button = ttk.Button(buttons, text=_("Xóa (nhập nhầm)"), bootstyle="danger-outline",
                                         command=self.delete, state="disabled")
         self.delete_button.pack(side="left", padx=6)
-        self.message = ttk.Label(right, text="", wraplength=480)
+        self.message = ttk.Label(right, text="", wraplength=330)
         self.message.pack(anchor="w")
         ttk.Label(right, text=_("Quá trình đào tạo, tập huấn"), font=("TkDefaultFont", 10, "bold")).pack(
             anchor="w", pady=(6, 0))
         self.history = scrolled_table(right, [
-            ("start", _("Từ ngày"), 85, False), ("title", _("Khóa tập huấn"), 220, True),
-            ("hours", _("Số giờ"), 55, False), ("completed", _("Hoàn thành"), 80, False),
-            ("certificate", _("Số chứng nhận"), 100, False)], height=5)
+            ("start", _("Từ ngày"), 80, False), ("title", _("Khóa tập huấn"), 170, True),
+            ("hours", _("Số giờ"), 50, False), ("completed", _("Hoàn thành"), 75, False)], height=5)
         self._after = None
         self.new()
         self.refresh()
@@ -158,8 +160,8 @@ class StaffPanel(ttk.Frame):
         for r in self.rows:
             tags = (r.licence_status,) if r.licence_status in LICENCE_STYLES else ()
             self.table.insert("", "end", iid=str(r.id), tags=tags, values=(
-                r.code, r.full_name, r.position_label, format_date(r.start_date), r.licence_no or "",
-                format_date(r.licence_expiry), r.licence_label if r.licence_status != "not_required" else ""))
+                r.code, r.full_name, r.position_label, format_date(r.licence_expiry),
+                r.licence_label if r.licence_status != "not_required" else ""))
         self.count_label.configure(text=_("{n} người").format(n=len(self.rows)))
         if self.current and str(self.current.id) in self.table.get_children():
             self.table.selection_set(str(self.current.id))
@@ -182,7 +184,7 @@ class StaffPanel(ttk.Frame):
         for h in training.history(self.actor, staff_id):
             self.history.insert("", "end", iid=str(h.attendance_id), values=(
                 format_date(h.start_date), h.title, "" if h.hours is None else f"{h.hours:g}".replace(".", ","),
-                _("Có") if h.completed else _("Không"), h.certificate_no or ""))
+                _("Có") if h.completed else _("Không")))
 
     def new(self) -> None:
         self.current = None
@@ -259,7 +261,7 @@ class StaffScreen(ttk.Frame):
         self.shell = shell
         self.actor = shell.actor
         ttk.Label(self, text=_("Nhân sự & tập huấn"), font=("TkDefaultFont", 18, "bold")).pack(anchor="w")
-        self.alerts = ttk.Label(self, text="", bootstyle="warning", wraplength=1100)
+        self.alerts = ttk.Label(self, text="", bootstyle="warning", wraplength=900)
         self.alerts.pack(anchor="w")
         self.tabs = ttk.Notebook(self)
         self.tabs.pack(fill="both", expand=True, pady=(6, 0))

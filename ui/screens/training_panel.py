@@ -69,63 +69,73 @@ class TrainingPanel(ttk.Frame):
         left = ttk.Frame(body)
         body.add(left, weight=3)
         self.course_table = scrolled_table(left, [
-            ("code", _("Mã khóa"), 80, False), ("title", _("Tên khóa"), 220, True), ("field", _("Lĩnh vực"), 120, False),
-            ("dates", _("Thời gian"), 150, False), ("hours", _("Giờ"), 45, False),
-            ("turns", _("Hoàn thành/Tham dự"), 120, False)], height=8)
+            ("code", _("Mã khóa"), 80, False), ("title", _("Tên khóa"), 170, True), ("field", _("Lĩnh vực"), 100, False),
+            ("dates", _("Thời gian"), 145, False), ("hours", _("Giờ"), 40, False),
+            ("turns", _("Hoàn thành/Tham dự"), 75, False)], height=5)
         self.course_table.bind("<<TreeviewSelect>>", lambda _e: self._course_selected())
         form = ttk.Labelframe(left, text=_("Thông tin khóa tập huấn"), padding=8)
         form.pack(fill="x", pady=(6, 0))
         self.fields = {
-            "code": Field(form, _("Mã khóa"), width=14, required=True),
-            "title": Field(form, _("Tên khóa tập huấn"), width=44, required=True),
+            "code": Field(form, _("Mã khóa"), width=12, required=True),
+            "start_date": Field(form, _("Từ ngày"), width=11, required=True),
+            "end_date": Field(form, _("Đến ngày"), width=11, required=True),
+            "hours": Field(form, _("Số giờ"), width=7),
+            "title": Field(form, _("Tên khóa tập huấn"), width=40, required=True),
             "field": Field(form, _("Lĩnh vực"), kind="choice", choices=[(c, _(lbl)) for c, lbl in vocab.TRAINING_FIELDS],
-                           width=22, required=True),
-            "organiser": Field(form, _("Đơn vị tổ chức"), width=30),
-            "start_date": Field(form, _("Từ ngày"), width=12, required=True),
-            "end_date": Field(form, _("Đến ngày"), width=12, required=True),
-            "hours": Field(form, _("Số giờ"), width=8),
-            "place": Field(form, _("Địa điểm"), width=30),
+                           width=18, required=True),
+            "organiser": Field(form, _("Đơn vị tổ chức"), width=24),
+            "place": Field(form, _("Địa điểm"), width=24),
         }
-        for i, field in enumerate(self.fields.values()):
-            field.grid(row=i // 4, column=i % 4, sticky="nw", padx=(0, 8))
+        # (row, column, columns spanned) of each field
+        places = {"code": (0, 0, 1), "start_date": (0, 1, 1), "end_date": (0, 2, 1), "hours": (0, 3, 1),
+                  "title": (1, 0, 3), "field": (1, 3, 1), "organiser": (2, 0, 2), "place": (2, 2, 2)}
+        for key, field in self.fields.items():
+            field.compact = True
+            field.clear_error()
+            row, column, span = places[key]
+            field.grid(row=row, column=column, columnspan=span, sticky="nwe", padx=(0, 8))
         buttons = ttk.Frame(form)
-        buttons.grid(row=2, column=0, columnspan=4, sticky="w")
+        buttons.grid(row=3, column=0, columnspan=4, sticky="w")
         self.save_button = ttk.Button(buttons, text=_("Lưu khóa"), bootstyle="success", command=self.save_course,
                                       state=state)
         self.save_button.pack(side="left")
         self.delete_button = ttk.Button(buttons, text=_("Xóa khóa"), bootstyle="danger-outline",
                                         command=self.delete_course, state="disabled")
         self.delete_button.pack(side="left", padx=6)
-        self.message = ttk.Label(buttons, text="", wraplength=560)
+        self.message = ttk.Label(buttons, text="", wraplength=400)
         self.message.pack(side="left", padx=6)
 
         right = ttk.Labelframe(body, text=_("Người tham dự khóa đang chọn"), padding=8)
         body.add(right, weight=2)
+        self.after_idle(lambda: body.winfo_exists() and body.sashpos(0, int(body.winfo_width() * 0.64)))
         add = ttk.Frame(right)
         add.pack(fill="x")
         self.attendee_fields = {
-            "staff_id": Field(add, _("Nhân viên"), kind="choice", choices=[], width=30, required=True),
-            "certificate_no": Field(add, _("Số chứng nhận"), width=14),
+            "staff_id": Field(add, _("Nhân viên"), kind="choice", choices=[], width=34, required=True),
+            "certificate_no": Field(add, _("Số chứng nhận"), width=16),
             "completed": Field(add, _("Hoàn thành"), kind="check"),
         }
-        self.attendee_fields["staff_id"].grid(row=0, column=0, columnspan=2, sticky="nw", padx=(0, 8))
+        self.attendee_fields["staff_id"].grid(row=0, column=0, columnspan=2, sticky="nwe")
         self.attendee_fields["certificate_no"].grid(row=1, column=0, sticky="nw", padx=(0, 8))
         self.attendee_fields["completed"].grid(row=1, column=1, sticky="w")
         self.attendee_fields["completed"].set(True)
-        self.add_attendee_button = ttk.Button(add, text=_("Thêm người tham dự"), bootstyle="success",
+        buttons = ttk.Frame(right)
+        buttons.pack(fill="x")
+        self.add_attendee_button = ttk.Button(buttons, text=_("Thêm"), bootstyle="success",
                                               command=self.add_attendee, state="disabled")
-        self.add_attendee_button.grid(row=2, column=0, sticky="w")
-        self.toggle_button = ttk.Button(add, text=_("Đổi hoàn thành/chưa"), bootstyle="secondary-outline",
+        self.add_attendee_button.pack(side="left")
+        self.toggle_button = ttk.Button(buttons, text=_("Đổi hoàn thành"), bootstyle="secondary-outline",
                                         command=self.toggle_completed, state="disabled")
-        self.toggle_button.grid(row=2, column=1, sticky="w")
-        self.remove_button = ttk.Button(add, text=_("Bỏ khỏi danh sách"), bootstyle="danger-outline",
+        self.toggle_button.pack(side="left", padx=4)
+        self.remove_button = ttk.Button(buttons, text=_("Bỏ"), bootstyle="danger-outline",
                                         command=self.remove_attendee, state="disabled")
-        self.remove_button.grid(row=3, column=1, sticky="w", pady=(4, 0))
-        self.attendee_message = ttk.Label(right, text="", wraplength=420)
+        ttk.ToolTip(self.remove_button, text=_("Bỏ khỏi danh sách"))
+        self.remove_button.pack(side="left")
+        self.attendee_message = ttk.Label(right, text="", wraplength=330)
         self.attendee_message.pack(anchor="w")
         self.attendee_table = scrolled_table(right, [
-            ("name", _("Họ và tên"), 170, True), ("position", _("Chức danh"), 120, False),
-            ("completed", _("Hoàn thành"), 80, False), ("certificate", _("Số chứng nhận"), 100, False)], height=10)
+            ("name", _("Họ và tên"), 150, True), ("completed", _("Hoàn thành"), 75, False),
+            ("certificate", _("Số chứng nhận"), 110, False)], height=10)
         self.attendee_table.bind("<<TreeviewSelect>>", lambda _e: self._attendee_buttons())
         self.new_course()
         self.refresh()
@@ -239,7 +249,7 @@ class TrainingPanel(ttk.Frame):
         self.people = training.attendees(self.actor, self.course.id) if self.course else []
         for a in self.people:
             self.attendee_table.insert("", "end", iid=str(a.id), values=(
-                a.staff_name, a.position_label, _("Có") if a.completed else _("Không"), a.certificate_no or ""))
+                a.staff_name, _("Có") if a.completed else _("Không"), a.certificate_no or ""))
         from caremgr import staff
 
         on = self.course.start_date if self.course else None
