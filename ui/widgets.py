@@ -113,6 +113,24 @@ def show_problems(fields: dict[str, Field], problems, fallback: ttk.Label | None
         fallback.configure(text="\n".join(loose))
 
 
+def scrolled_table(master, columns, height: int = 10) -> ttk.Treeview:
+    """A Treeview with its vertical scrollbar, packed to fill ``master``.
+
+    ``columns`` = [(key, title, width, stretch)]; stretching columns are left-aligned, the others centred.
+    """
+    frame = ttk.Frame(master)
+    frame.pack(fill="both", expand=True, pady=(6, 0))
+    table = ttk.Treeview(frame, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
+    for key, title, width, stretch in columns:
+        table.heading(key, text=title)
+        table.column(key, width=width, stretch=stretch, anchor="w" if stretch else "center")
+    bar = ttk.Scrollbar(frame, orient="vertical", command=table.yview)
+    table.configure(yscrollcommand=bar.set)
+    table.pack(side="left", fill="both", expand=True)
+    bar.pack(side="right", fill="y")
+    return table
+
+
 class Placeholder(ttk.Frame):
     """A screen that is not built yet says so plainly."""
 

@@ -10,8 +10,7 @@ from caremgr import facility
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.screens.staff_screen import scrolled_table
-from ui.widgets import Field, show_problems
+from ui.widgets import Field, scrolled_table, show_problems
 
 
 def _pct(value) -> str:

@@ -13,26 +13,11 @@ from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from ui.barthel_form import BarthelForm, assessor_fields
-from ui.widgets import Field, show_problems
+from ui.widgets import Field, scrolled_table, show_problems
 
 
 def _choices(pairs, blank: bool = True):
     return ([(None, "")] if blank else []) + [(code, _(label)) for code, label in pairs]
-
-
-def _table(master, columns, height: int = 6) -> ttk.Treeview:
-    """A Treeview with a vertical scrollbar; ``columns`` = [(key, title, width, stretch)]."""
-    frame = ttk.Frame(master)
-    frame.pack(fill="both", expand=True, pady=(6, 0))
-    table = ttk.Treeview(frame, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
-    for key, title, width, stretch in columns:
-        table.heading(key, text=title)
-        table.column(key, width=width, stretch=stretch, anchor="w" if stretch else "center")
-    bar = ttk.Scrollbar(frame, orient="vertical", command=table.yview)
-    table.configure(yscrollcommand=bar.set)
-    table.pack(side="left", fill="both", expand=True)
-    bar.pack(side="right", fill="y")
-    return table
 
 
 def _message(label: ttk.Label, text: str, style: str = "success") -> None:
@@ -91,7 +76,7 @@ class RehabTab(ttk.Frame):
         left = ttk.Frame(page)
         left.pack(side="left", fill="both", expand=True)
         ttk.Label(left, text=_("Các kế hoạch của đối tượng (mới nhất trên cùng)")).pack(anchor="w")
-        self.plan_table = _table(left, [("start", _("Bắt đầu"), 85, False), ("review", _("Đánh giá lại"), 90, False),
+        self.plan_table = scrolled_table(left, [("start", _("Bắt đầu"), 85, False), ("review", _("Đánh giá lại"), 90, False),
                                         ("status", _("Trạng thái"), 110, False),
                                         ("responsible", _("Phụ trách"), 120, True)], height=10)
         self.plan_table.bind("<<TreeviewSelect>>", lambda _e: self._plan_selected())
@@ -225,7 +210,7 @@ class RehabTab(ttk.Frame):
         self.delete_goal_button.pack(side="left")
         self.goal_message = ttk.Label(buttons, text="", wraplength=700)
         self.goal_message.pack(side="left", padx=10)
-        self.goal_table = _table(page, [("domain", _("Lĩnh vực"), 110, False), ("statement", _("Mục tiêu"), 360, True),
+        self.goal_table = scrolled_table(page, [("domain", _("Lĩnh vực"), 110, False), ("statement", _("Mục tiêu"), 360, True),
                                         ("target", _("Thời hạn"), 90, False), ("status", _("Kết quả"), 120, False),
                                         ("achieved", _("Ngày đạt"), 90, False)], height=7)
         self.goal_table.bind("<<TreeviewSelect>>", lambda _e: self._goal_selected())
@@ -328,7 +313,7 @@ class RehabTab(ttk.Frame):
         self.delete_intervention_button.pack(side="left")
         self.intervention_message = ttk.Label(buttons, text="", wraplength=600)
         self.intervention_message.pack(side="left", padx=10)
-        self.intervention_table = _table(page, [
+        self.intervention_table = scrolled_table(page, [
             ("kind", _("Loại"), 150, False), ("description", _("Nội dung"), 220, True),
             ("per_week", _("Buổi/tuần"), 70, False), ("minutes", _("Phút"), 55, False),
             ("responsible", _("Phụ trách"), 150, False), ("done", _("Đã làm/Kế hoạch"), 110, False),
@@ -355,7 +340,7 @@ class RehabTab(ttk.Frame):
         self.add_session_button.grid(row=1, column=0, sticky="w")
         self.session_message = ttk.Label(sessions, text="")
         self.session_message.pack(anchor="w")
-        self.session_table = _table(sessions, [
+        self.session_table = scrolled_table(sessions, [
             ("date", _("Ngày"), 90, False), ("kind", _("Can thiệp"), 170, False), ("minutes", _("Phút"), 60, False),
             ("staff", _("Người thực hiện"), 170, False), ("note", _("Ghi chú"), 200, True)], height=5)
 
@@ -488,7 +473,7 @@ class RehabTab(ttk.Frame):
         colours = self.shell.app.root.style.colors
         self.chart = tk.Canvas(right, width=330, height=190, background=colours.bg, highlightthickness=0)
         self.chart.pack(fill="x")
-        self.assessment_table = _table(right, [("date", _("Ngày"), 95, False), ("total", _("Điểm"), 50, False),
+        self.assessment_table = scrolled_table(right, [("date", _("Ngày"), 95, False), ("total", _("Điểm"), 50, False),
                                                ("band", _("Mức độ"), 160, True)], height=6)
         self._series: list[tuple[date, int]] = []
 
@@ -582,7 +567,7 @@ class RehabTab(ttk.Frame):
             self.domain_fields[code] = field
         grid.columnconfigure(0, weight=1)
         grid.columnconfigure(1, weight=1)
-        self.functional_table = _table(page, [("date", _("Ngày"), 90, False), ("assessor", _("Người đánh giá"), 150, False),
+        self.functional_table = scrolled_table(page, [("date", _("Ngày"), 90, False), ("assessor", _("Người đánh giá"), 150, False),
                                               ("summary", _("Nhận xét"), 600, True)], height=4)
 
     def add_functional(self) -> None:

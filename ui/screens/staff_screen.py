@@ -11,7 +11,7 @@ from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, Conflict, ValidationError
 from caremgr.i18n import N_, _
 from ui.colours import text_colour
-from ui.widgets import Field, show_problems
+from ui.widgets import Field, scrolled_table, show_problems
 
 LICENCE_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "missing": "danger"}
 STATUS_CHOICES = [("employed", N_("Đang làm việc")), ("left", N_("Đã nghỉ việc")), ("all", N_("Tất cả"))]
@@ -21,21 +21,6 @@ LICENCE_CHOICES = [(None, N_("Mọi tình trạng CCHN")), ("expiring", N_("CCHN
 
 def _choices(pairs, blank: bool = False, blank_label: str = ""):
     return ([(None, blank_label)] if blank else []) + [(code, _(label)) for code, label in pairs]
-
-
-def scrolled_table(master, columns, height: int = 10) -> ttk.Treeview:
-    """A Treeview with its scrollbar; ``columns`` = [(key, title, width, stretch)]."""
-    frame = ttk.Frame(master)
-    frame.pack(fill="both", expand=True, pady=(6, 0))
-    table = ttk.Treeview(frame, columns=[c[0] for c in columns], show="headings", height=height, selectmode="browse")
-    for key, title, width, stretch in columns:
-        table.heading(key, text=title)
-        table.column(key, width=width, stretch=stretch, anchor="w" if stretch else "center")
-    bar = ttk.Scrollbar(frame, orient="vertical", command=table.yview)
-    table.configure(yscrollcommand=bar.set)
-    table.pack(side="left", fill="both", expand=True)
-    bar.pack(side="right", fill="y")
-    return table
 
 
 class StaffPanel(ttk.Frame):
