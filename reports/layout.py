@@ -28,6 +28,7 @@ would be misplaced) and escaped, so user data cannot inject paragraph markup.
 from __future__ import annotations
 
 import io
+import math
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -767,3 +768,143 @@ def dual_signature_flowables(left: Signature, right: Signature, width: float) ->
                       ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                   ]))
     return [Spacer(1, 8), block]
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+CHART_FONT_SIZE = 9.5
+CHART_BAR = colors.HexColor("#5b7fa6")  # a muted blue that prints as a mid grey
+CHART_HIGHLIGHT = colors.HexColor("#2f4f73")  # a total among its parts
+CHART_TARGET = colors.HexColor("#b22222")
+_CHART_BAR_PITCH = 7 * mm  # the room one horizontal bar takes, gap included
+_CHART_MAX_HEIGHT = 150 * mm
+
+
+def _nice_scale(value: float) -> tuple[float, float]:
+    """The top and the step of a count axis from 0 that holds ``value``: about five steps of
+    1, 2, 2.5 (from 25 on) or 5 × 10^k, never below 1, so counts get whole-number ticks."""
+    raw = max(float(value), 1.0) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    steps = (1, 2, 2.5, 5, 10) if power >= 10 else (1, 2, 5, 10)  # 2,5 is no step for single units
+    step = next((m * power for m in steps if m * power >= raw), 10 * power)
+    step = max(1.0, step)
+    return math.ceil(max(float(value), 1.0) / step) * step, step
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text``, cut at a word with "…" when it is wider than ``width``."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    words = text.split()
+    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "…", font, size) > width:
+        words.pop()
+    return " ".join(words) + "…"
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[float], *, percent: bool = False,
+              target: float | None = None, target_label: str | None = None, highlight: Iterable[int] = (),
+              width: float | None = None, height: float | None = None, caption: str | None = None
+              ) -> Flowable:
+    """A small horizontal bar chart: one bar per label, top to bottom in the order given, the value
+    written at the end of each bar the Vietnamese way (``1.234``, ``86,7%``).
+
+    - ``percent``: a 0–100 % scale, values with one decimal and ``%``; otherwise counts on a scale
+      that starts at 0;
+    - ``target``: a dashed line across the bars at that value, labelled ``target_label`` (default
+      ``Mục tiêu 80%``) — the figure a director compares the bars with;
+    - ``highlight``: indexes of bars drawn darker (a province total among its centres);
+    - ``height`` defaults to about 7 mm a bar (60 mm for eight), at most 150 mm;
+    - ``caption``: an italic line centred under the chart.
+
+    A chart never carries a figure alone: the tables of the document hold every value too.
+    Labels are set in the embedded VNSerif font, so Vietnamese marks render as in the text.
+    """
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing, Line, String
+
+    register_fonts()
+    labels = [nfc(label) for label in labels]
+    data = [float(v or 0) for v in values]
+    if len(labels) != len(data):
+        raise ValueError(f"{len(labels)} labels for {len(data)} values")
+    width = width or text_width()
+    count = max(1, len(data))
+    top_room = 4 * mm if target is None else 9 * mm
+    bottom_room = 7 * mm  # the value axis and its labels
+    caption_room = 6 * mm if caption else 0
+    if height is None:
+        height = min(_CHART_MAX_HEIGHT, count * _CHART_BAR_PITCH + top_room + bottom_room + caption_room)
+    plot_h = max(5 * mm, height - top_room - bottom_room - caption_room)
+    label_w = max((pdfmetrics.stringWidth(label, REGULAR, CHART_FONT_SIZE) for label in labels), default=0)
+    label_w = min(label_w, width * 0.45)
+    labels = [_fit(label, REGULAR, CHART_FONT_SIZE, label_w) for label in labels]
+    label_w += 3 * mm
+    value_room = 16 * mm
+
+    def shown(value: float) -> str:
+        return f"{number(value, 1)}%" if percent else number(round(value, 3))
+
+    if percent:
+        top, step = 100.0, 20.0
+    else:
+        top, step = _nice_scale(max([*data, float(target or 0)], default=0))
+    chart = HorizontalBarChart()
+    chart.x, chart.y = label_w, bottom_room + caption_room
+    chart.width, chart.height = max(20 * mm, width - label_w - value_room), plot_h
+    # The first label on top: reportlab draws the first category at the bottom.
+    chart.data = [list(reversed(data))]
+    chart.categoryAxis.categoryNames = list(reversed(labels))
+    chart.categoryAxis.labels.fontName = REGULAR
+    chart.categoryAxis.labels.fontSize = CHART_FONT_SIZE
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.strokeWidth = 0.6
+    chart.categoryAxis.tickLeft = 0
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.labels.fontSize = CHART_FONT_SIZE - 1
+    chart.valueAxis.labelTextFormat = (lambda v: f"{number(v)}%") if percent else (lambda v: number(round(v, 3)))
+    chart.valueAxis.strokeWidth = 0.6
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#c8c8c8")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    chart.bars.strokeWidth = 0.4
+    chart.bars.strokeColor = colors.black
+    chart.bars[0].fillColor = CHART_BAR
+    chart.barWidth = 1
+    chart.groupSpacing = 0.6 if count > 1 else 1.6
+    dark = set(highlight)
+    for index in range(len(data)):
+        if index in dark:
+            chart.bars[(0, len(data) - 1 - index)].fillColor = CHART_HIGHLIGHT
+    chart.barLabelFormat = shown
+    chart.barLabels.fontName = REGULAR
+    chart.barLabels.fontSize = CHART_FONT_SIZE
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 2.5
+
+    drawing = Drawing(width, height)
+    # The renderer starts every drawing in its default font (Helvetica, not embedded): start in ours.
+    drawing.initialFontName, drawing.initialFontSize = REGULAR, CHART_FONT_SIZE
+    drawing.add(chart)
+    if target is not None:
+        x = chart.x + chart.width * min(float(target), top) / top
+        line = Line(x, chart.y - 1.5, x, chart.y + chart.height + 3, strokeColor=CHART_TARGET,
+                    strokeWidth=1.1, strokeDashArray=[3, 2])
+        drawing.add(line)
+        text = nfc(target_label or f"Mục tiêu {number(target)}{'%' if percent else ''}")
+        text_w = pdfmetrics.stringWidth(text, ITALIC, CHART_FONT_SIZE)
+        anchor = "middle"
+        if x + text_w / 2 > width:
+            anchor = "end"
+        elif x - text_w / 2 < 0:
+            anchor = "start"
+        drawing.add(String(x, chart.y + chart.height + 5, text, fontName=ITALIC, fontSize=CHART_FONT_SIZE,
+                           fillColor=CHART_TARGET, textAnchor=anchor))
+    if caption:
+        drawing.add(String(width / 2, 1.5 * mm, nfc(caption), fontName=ITALIC, fontSize=CHART_FONT_SIZE + 0.5,
+                           textAnchor="middle"))
+    drawing.hAlign = "CENTER"
+    return drawing

@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", metavar=_("TỆP"))
     p.add_argument("--at")
     p.add_argument("--year", type=int)
+    p.add_argument("--narrative-file", metavar=_("TỆP"),
+                   help=_("phần lời của báo cáo định kỳ (với return): JSON có results, difficulties, proposals"))
 
     p = sub.add_parser("backup", help=_("sao lưu cơ sở dữ liệu"))
     p.add_argument("--to", metavar=_("THƯ MỤC"))
@@ -113,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="RETURN.json")
     p.add_argument("--out", metavar=_("TỆP"))
     p.add_argument("--json", metavar=_("TỆP"))
+    p.add_argument("--name", metavar=_("TÊN"), help=_("tên bản tổng hợp (mặc định: Tổng hợp tỉnh ...)"))
     return parser
 
 
@@ -302,6 +305,10 @@ def cmd_report(args, options) -> int:
         return _report_plan(args, options)
     if args.kind == "training":
         return _report_training(args, options)
+    if args.kind == "return":
+        return _report_return(args, options)
+    if args.kind == "roster":
+        return _report_roster(args, options)
     if args.kind != "record":
         return not_yet(args, options)
     from pathlib import Path
@@ -523,6 +530,175 @@ def _report_training(args, options) -> int:
     return 0
 
 
+def _write_all(targets: list) -> None:
+    """Writes every ``(path, write)`` aside first, then puts them all in place: all or nothing."""
+    import contextlib
+
+    partials, current = [], None
+    try:
+        for out, write in targets:
+            current = out
+            partial = out.with_name(out.name + ".part")
+            partials.append(partial)
+            write(str(partial))
+        for (out, _write), partial in zip(targets, partials, strict=True):
+            current = out
+            partial.replace(out)
+    except OSError as exc:
+        for partial in partials:  # a folder that is not there holds no half-written file
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
+            file=current, error=exc.strerror or exc)) from exc
+
+
+def _report_roster(args, options) -> int:
+    """``caremgr report roster --out FILE.pdf [--at DATE]``: the residents in care on the day (today by
+    default), in Vietnamese name order, with the totals by group (personal data: needs --user)."""
+    from pathlib import Path
+
+    from caremgr.dates import format_date, parse_date
+    from caremgr.roster import collect_roster
+    from reports.roster import render_roster
+
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    at = None
+    if args.at:
+        try:
+            at = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    if not options.get("user"):
+        raise Refused(_("Danh sách đối tượng có thông tin cá nhân: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD "
+                        "hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    data = collect_roster(actor, at)
+    out = Path(args.out)
+    _write_all([(out, lambda path: render_roster(data, path))])
+    _say(_("{count} đối tượng đang được chăm sóc, nuôi dưỡng ngày {day}.").format(
+        count=data["counts"]["total"], day=format_date(parse_date(data["at"]))))
+    _say(_("Đã ghi {file}").format(file=out))
+    return 0
+
+
+def cmd_consolidate(args, options) -> int:
+    """``caremgr consolidate RETURN.json ... --out FILE.pdf [--json FILE.json] [--name TÊN]``: the Sở's
+    summary of the centres' JSON returns of one period. No database and no login: the files are
+    all it reads. Exit 1 when a file is not a valid return, the periods differ or a centre comes
+    twice; 2 when a file cannot be read or written."""
+    import json
+    from pathlib import Path
+
+    from caremgr.consolidate import consolidate, load_returns
+    from reports.returns_pdf import render_return
+
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    try:
+        returns = load_returns(args.files)
+    except OSError as exc:
+        raise CannotRun(_("Không đọc được tệp {file}: {error}").format(
+            file=exc.filename or "", error=exc.strerror or exc)) from exc
+    data = consolidate(returns, name=args.name, sources=list(args.files))
+
+    def write_json(path: str) -> None:
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    targets = [(Path(args.out), lambda path: render_return(data, path))]
+    if args.json:
+        targets.append((Path(args.json), write_json))
+    _write_all(targets)
+    _say(_("Đã tổng hợp {count} cơ sở, kỳ {period}: {in_care} đối tượng đang được chăm sóc.").format(
+        count=len(data["centres"]), period=data["period"].get("title") or data["period"]["label"],
+        in_care=data["residents"]["in_care"]))
+    for out, _write in targets:
+        _say(_("Đã ghi {file}").format(file=out))
+    return 0
+
+
+def _read_narrative(file: str) -> dict:
+    """The return's free texts from a JSON file {"results", "difficulties", "proposals"}."""
+    import json
+    from pathlib import Path
+
+    try:
+        raw = Path(file).read_bytes()
+    except OSError as exc:
+        raise CannotRun(_("Không đọc được tệp {file}: {error}").format(file=file, error=exc.strerror or exc)) from exc
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Refused(_("Tệp {file}: không đọc được nội dung JSON ({error}).").format(file=file, error=exc)) from None
+    if not isinstance(data, dict):
+        raise Refused(_("Tệp {file}: cần một đối tượng JSON với các mục results, difficulties, proposals.").format(
+            file=file))
+    return data
+
+
+def _report_return(args, options) -> int:
+    """``caremgr report return --period P --out FILE.pdf [--json FILE.json] [--at DATE] [--narrative-file
+    FILE.json]``: issues the periodic return to the Sở (the next number of the issue date's year, kept
+    with its figures in the history) and writes its PDF and JSON twin. ``--at`` is the issue date
+    (default today). Needs --user allowed to issue returns; a file that cannot be written leaves no
+    number issued."""
+    import json
+    from pathlib import Path
+
+    from caremgr import returns
+    from caremgr.auth import require
+    from caremgr.dates import parse_date
+    from caremgr.periods import parse_period
+
+    if not args.period:
+        raise Refused(_("Thiếu --period KỲ: 2026-H1, 2026-H2, 2026 hoặc TỪ:ĐẾN (ví dụ 2026-03-01:2026-05-31)."))
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+    try:
+        period = parse_period(args.period)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+    issued_on = None
+    if args.at:
+        try:
+            issued_on = parse_date(args.at)
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+    narrative = _read_narrative(args.narrative_file) if args.narrative_file else None
+    if not options.get("user"):
+        raise Refused(_("Cấp số báo cáo định kỳ cần biết ai cấp: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD "
+                        "hoặc hỏi)."))
+    _open(options)
+    actor = _login(options)
+    require(actor, returns.ISSUE)  # refused before anything is written or numbered
+    try:
+        from reports.returns_pdf import render_return
+    except ImportError as exc:
+        raise CannotRun(_("Phần in báo cáo định kỳ chưa có trong phiên bản này của caremgr ({error}).").format(
+            error=exc)) from exc
+
+    def write_json(data: dict, path: str) -> None:
+        returns.validate(data)
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    written: list[Path] = []
+
+    def deliver(issued) -> None:
+        targets = [(Path(args.out), lambda path: render_return(issued.data, path))]
+        if args.json:
+            targets.append((Path(args.json), lambda path: write_json(issued.data, path)))
+        _write_all(targets)
+        written.extend(out for out, _write in targets)
+
+    issued = returns.issue(actor, period, narrative, issued_on=issued_on, deliver=deliver)
+    _say(_("Đã cấp số {number}: báo cáo {title}.").format(number=issued.number_text,
+                                                          title=issued.data["period"]["title"]))
+    for out in written:
+        _say(_("Đã ghi {file}").format(file=out))
+    return 0
+
+
 def not_yet(args, options) -> int:
     raise CannotRun(_("Lệnh \"{command}\" chưa có trong phiên bản này của caremgr.").format(command=args.command))
 
@@ -534,6 +710,7 @@ COMMANDS: dict[str, Callable] = {
     "export": cmd_export,
     "template": cmd_template,
     "report": cmd_report,
+    "consolidate": cmd_consolidate,
 }
 
 
