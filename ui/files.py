@@ -29,14 +29,17 @@ def open_with_system_viewer(path: str | Path) -> None:
         subprocess.Popen(["xdg-open", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _run(widget, work, done_text: str, path: str, open_after: bool) -> None:
+def _run(widget, work, done_text: str, path: str, open_after: bool, then=None) -> None:
+    """Runs ``work`` off the Tk thread; then a note, the file opened, and ``then(result)`` on the Tk thread."""
     shell = _shell_of(widget)
 
-    def done(_result):
+    def done(result):
         if shell:
-            shell.toast(done_text.format(path=path))
+            shell.toast(done_text.format(path=path, **(result if isinstance(result, dict) else {})))
         if open_after:
             open_with_system_viewer(path)
+        if then:
+            then(result)
 
     def failed(error):
         if shell:
@@ -135,3 +138,60 @@ def export_staff(widget, actor, path: str | None = None) -> None:
         return
     _run(widget, lambda: staff_io.export_staff(actor, path), _("Đã xuất danh sách ra {path}"), path,
          open_after=False)
+
+
+def print_roster(widget, actor, at: date, path: str | None = None) -> None:
+    from caremgr.roster import collect_roster
+    from reports.roster import render_roster
+
+    path = path or str(Path(tempfile.gettempdir()) / f"danh-sach-doi-tuong-{at:%Y%m%d}.pdf")
+
+    def work():
+        render_roster(collect_roster(actor, at), path)
+        return path
+
+    _run(widget, work, _("Đã tạo danh sách: {path}"), path, open_after=True)
+
+
+def issue_return(widget, actor, period, narrative: dict, then=None, path: str | None = None) -> None:
+    """Gives the return its number, keeps it in the history, and opens its PDF."""
+    from caremgr import returns
+    from reports.returns_pdf import render_return
+
+    path = path or str(Path(tempfile.gettempdir()) / f"bao-cao-{period.label.replace(':', '_')}-"
+                                                     f"{date.today():%Y%m%d%H%M%S}.pdf")
+
+    def work():
+        # the PDF is written inside the issuing transaction: if it cannot be written, no number is used up
+        issued = returns.issue(actor, period, narrative, deliver=lambda done: render_return(done.data, path))
+        return {"number": issued.number_text, "run_id": issued.run_id}
+
+    _run(widget, work, _("Đã cấp số {number} và tạo báo cáo: {path}"), path, open_after=True, then=then)
+
+
+def draft_return(widget, actor, period, narrative: dict, path: str | None = None) -> None:
+    """The return as it would print, without a number and without keeping it."""
+    from caremgr import returns
+    from reports.returns_pdf import render_return
+
+    path = path or str(Path(tempfile.gettempdir()) / f"ban-nhap-bao-cao-{date.today():%Y%m%d%H%M%S}.pdf")
+
+    def work():
+        render_return(returns.preview(actor, period, narrative), path)
+        return path
+
+    _run(widget, work, _("Đã tạo bản xem trước (chưa cấp số): {path}"), path, open_after=True)
+
+
+def reopen_return(widget, actor, run_id: int, path: str | None = None) -> None:
+    """An issued return exactly as it was issued (its stored figures, not today's data)."""
+    from caremgr import returns
+    from reports.returns_pdf import render_return
+
+    path = path or str(Path(tempfile.gettempdir()) / f"bao-cao-da-cap-{run_id}.pdf")
+
+    def work():
+        render_return(returns.reopen(actor, run_id), path)
+        return path
+
+    _run(widget, work, _("Đã mở lại báo cáo đã cấp: {path}"), path, open_after=True)

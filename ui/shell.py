@@ -25,6 +25,10 @@ def screen_factory(key: str):
         from ui.screens.rehab_screen import RehabScreen
 
         return RehabScreen
+    if key == "reports":
+        from ui.screens.reports_screen import ReportsScreen
+
+        return ReportsScreen
     if key == "staff":
         from ui.screens.staff_screen import StaffScreen
 

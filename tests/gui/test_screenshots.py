@@ -135,3 +135,17 @@ def test_screenshots_of_staff_training_and_facility(make_app, demo_db, shots):
     shell.screen.notebook.select(shell.screen.facility_panel)
     pump(app.root)
     assert_picture(capture(app.root, shots / "facility.png"))
+
+
+def test_screenshot_of_the_reports_screen(make_app, demo_db, shots):
+    app = make_app(demo_db)
+    shell = login(app)
+    place(app)
+    shell.nav_buttons["reports"].invoke()
+    pump(app.root)
+    panel = shell.screen.return_panel
+    panel.narrative["results"].set("Chăm sóc, nuôi dưỡng 101 đối tượng; không có sự cố an toàn.")
+    panel.show_figures()
+    pump(app.root, lambda: panel.data is not None, timeout=60)
+    assert panel.table.get_children()
+    assert_picture(capture(app.root, shots / "reports.png"))
