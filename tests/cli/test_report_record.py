@@ -89,11 +89,6 @@ def test_unwritable_output_exits_2(demo_db, env, tmp_path, capsys):
     assert "Không ghi được tệp" in capsys.readouterr().err
 
 
-def test_other_report_kinds_are_not_built_yet(demo_db, env, tmp_path, capsys):
-    assert main(["report", "roster", "--out", str(tmp_path / "r.pdf"), "--db", demo_db]) == 2
-    assert "chưa có trong phiên bản này" in capsys.readouterr().err
-
-
 def test_from_a_shell(demo_db, tmp_path):
     out = tmp_path / "shell.pdf"
     result = subprocess.run([sys.executable, "-m", "ui.cli", "report", "record", "DT0002", "--out", str(out),
