@@ -6,7 +6,6 @@ import ttkbootstrap as ttk
 
 from caremgr import settings
 from caremgr.i18n import N_, _
-from ui.widgets import Placeholder
 
 # (key, label, icon, permission needed to see it)
 NAVIGATION = [
@@ -49,7 +48,7 @@ def screen_factory(key: str):
         from ui.screens.settings_screen import SettingsScreen
 
         return SettingsScreen
-    return None
+    raise KeyError(key)
 
 
 class MainShell(ttk.Frame):
@@ -125,9 +124,7 @@ class MainShell(ttk.Frame):
 
     def show(self, key: str) -> bool:
         factory = screen_factory(key)
-        label = next(_(lbl) for k, lbl, _i, _p in NAVIGATION if k == key)
-        return self._replace_screen(lambda: factory(self.body, self) if factory else Placeholder(self.body, label),
-                                    key)
+        return self._replace_screen(lambda: factory(self.body, self), key)
 
     def open_resident(self, resident_id: int | None, tab: str | None = None) -> bool:
         """Opens a profile (a new one with None); ``tab`` names a tab to show first, e.g. "rehab"."""

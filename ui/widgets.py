@@ -6,8 +6,6 @@ import tkinter as tk
 
 import ttkbootstrap as ttk
 
-from caremgr.i18n import _
-
 
 class Field(ttk.Frame):
     """A label, an input and a red message line under it for what is wrong with this field."""
@@ -129,14 +127,3 @@ def scrolled_table(master, columns, height: int = 10) -> ttk.Treeview:
     table.pack(side="left", fill="both", expand=True)
     bar.pack(side="right", fill="y")
     return table
-
-
-class Placeholder(ttk.Frame):
-    """A screen that is not built yet says so plainly."""
-
-    def __init__(self, master, title: str):
-        super().__init__(master, padding=40)
-        ttk.Label(self, text=title, font=("TkDefaultFont", 18, "bold")).pack(anchor="w")
-        ttk.Label(self, text=_("Đang xây dựng"), font=("TkDefaultFont", 14), bootstyle="secondary").pack(
-            anchor="w", pady=(16, 4))
-        ttk.Label(self, text=_("Chức năng này sẽ có trong phiên bản tới."), bootstyle="secondary").pack(anchor="w")
