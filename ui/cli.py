@@ -208,51 +208,56 @@ def cmd_user(args, options) -> int:
     raise Refused(_("Hãy chọn: caremgr user add TÊN --role ... hoặc caremgr user list."))
 
 
+def _at_date(args):
+    """``--at DATE`` as a date (None when not given); a bad date is refused with the reason."""
+    from caremgr.dates import parse_date
+
+    if not args.at:
+        return None
+    try:
+        return parse_date(args.at)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+
+
+def _need_out(args) -> None:
+    if not args.out:
+        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
+
+
+def _need_user(options, why: str) -> None:
+    """Documents with personal or health data say who printed them: ``--user`` is required."""
+    if not options.get("user"):
+        raise Refused(_("{what}: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD hoặc hỏi).").format(what=why))
+
+
+def _write_pdf(out: str, write) -> None:
+    """Writes one file through ``_write_all`` and says so."""
+    from pathlib import Path
+
+    _write_all([(Path(out), write)])
+    _say(_("Đã ghi {file}").format(file=out))
+
+
 def _report_insurance(args, options) -> int:
     """``caremgr report insurance --out FILE.pdf [--xlsx FILE.xlsx] [--at DATE]``: the residents in care
     needing a health-insurance card issued or renewed, for the social-insurance office."""
-    import contextlib
     from pathlib import Path
 
-    from caremgr.dates import parse_date
     from caremgr.insurance_report import collect_insurance_list
     from reports.insurance import render_insurance_list, write_insurance_xlsx
 
-    if not args.out:
-        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
-    on = None
-    if args.at:
-        try:
-            on = parse_date(args.at)
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
-    if not options.get("user"):
-        raise Refused(_("Danh sách thẻ BHYT có thông tin cá nhân của đối tượng: cần --user TÊN (mật khẩu từ "
-                        "CAREMGR_PASSWORD hoặc hỏi)."))
+    _need_out(args)
+    on = _at_date(args)
+    _need_user(options, _("Danh sách thẻ BHYT có thông tin cá nhân của đối tượng"))
     _open(options)
     actor = _login(options)
     data = collect_insurance_list(actor, on)
-    targets = [(Path(args.out), render_insurance_list)]
+    targets = [(Path(args.out), lambda path: render_insurance_list(data, path))]
     if args.xlsx:
-        targets.append((Path(args.xlsx), write_insurance_xlsx))
-    partials, current = [], Path(args.out)
-    try:  # all or nothing: every file is written aside first, then put in place
-        for out, write in targets:
-            current = out
-            partial = out.with_name(out.name + ".part")
-            partials.append(partial)
-            write(data, str(partial))
-        for (out, _write), partial in zip(targets, partials, strict=True):
-            current = out
-            partial.replace(out)
-    except OSError as exc:
-        for partial in partials:  # a folder that is not there holds no half-written file
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
-            file=current, error=exc.strerror or exc)) from exc
-    written = [out for out, _write in targets]
-    for out in written:
+        targets.append((Path(args.xlsx), lambda path: write_insurance_xlsx(data, path)))
+    _write_all(targets)
+    for out, _write in targets:
         _say(_("Đã ghi {file}").format(file=out))
     return 0
 
@@ -260,107 +265,57 @@ def _report_insurance(args, options) -> int:
 def _report_plan(args, options) -> int:
     """``caremgr report plan CODE --out FILE.pdf [--at DATE]``: the resident's current rehabilitation
     plan in the official layout (health data: needs --user)."""
-    from pathlib import Path
-
-    from caremgr.dates import parse_date
     from caremgr.rehab_report import collect_plan
     from reports.plan import render_plan
 
     if not args.code:
         raise Refused(_("Thiếu mã đối tượng: caremgr report plan MÃ --out TỆP.pdf"))
-    if not args.out:
-        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
-    on = None
-    if args.at:
-        try:
-            on = parse_date(args.at)
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
-    if not options.get("user"):
-        raise Refused(_("Kế hoạch phục hồi chức năng có thông tin sức khỏe của đối tượng: cần --user TÊN (mật "
-                        "khẩu từ CAREMGR_PASSWORD hoặc hỏi)."))
+    _need_out(args)
+    on = _at_date(args)
+    _need_user(options, _("Kế hoạch phục hồi chức năng có thông tin sức khỏe của đối tượng"))
     _open(options)
     actor = _login(options)
     data = collect_plan(actor, args.code, on=on)
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".part")
-    try:
-        render_plan(data, str(partial))
-        partial.replace(out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
-            file=args.out, error=exc.strerror or exc)) from exc
-    _say(_("Đã ghi {file}").format(file=args.out))
+    _write_pdf(args.out, lambda path: render_plan(data, path))
     return 0
 
 
-def cmd_report(args, options) -> int:
-    """``caremgr report record CODE --out FILE.pdf [--at DATE]``, ``caremgr report plan CODE --out
-    FILE.pdf [--at DATE]`` and ``caremgr report insurance --out FILE.pdf [--xlsx FILE.xlsx] [--at
-    DATE]``; the other kinds are not built yet."""
-    if args.kind == "insurance":
-        return _report_insurance(args, options)
-    if args.kind == "plan":
-        return _report_plan(args, options)
-    if args.kind == "training":
-        return _report_training(args, options)
-    if args.kind == "return":
-        return _report_return(args, options)
-    if args.kind == "roster":
-        return _report_roster(args, options)
-    if args.kind != "record":
-        return not_yet(args, options)
-    from pathlib import Path
-
-    from caremgr.dates import parse_date
+def _report_record(args, options) -> int:
+    """``caremgr report record CODE --out FILE.pdf [--at DATE]``: one resident's profile and health record."""
     from caremgr.records import collect_record
     from reports.record import render_record
 
     if not args.code:
         raise Refused(_("Thiếu mã đối tượng: caremgr report record MÃ --out TỆP.pdf"))
-    if not args.out:
-        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
-    on = None
-    if args.at:
-        try:
-            on = parse_date(args.at)
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
-    if not options.get("user"):
-        # Reading only, but the record holds health data: who printed it must be known.
-        raise Refused(_("Hồ sơ đối tượng có thông tin sức khỏe: cần --user TÊN (mật khẩu từ CAREMGR_PASSWORD "
-                        "hoặc hỏi)."))
+    _need_out(args)
+    on = _at_date(args)
+    # Reading only, but the record holds health data: who printed it must be known.
+    _need_user(options, _("Hồ sơ đối tượng có thông tin sức khỏe"))
     _open(options)
     actor = _login(options)
     data = collect_record(actor, args.code, on)
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".part")
-    try:
-        render_record(data, str(partial))
-        partial.replace(out)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
-            file=args.out, error=exc.strerror or exc)) from exc
-    _say(_("Đã ghi {file}").format(file=args.out))
+    _write_pdf(args.out, lambda path: render_record(data, path))
     return 0
 
 
+def cmd_report(args, options) -> int:
+    """``caremgr report KIND ...``: return, roster, insurance, training, plan, record (see CLI.md)."""
+    handlers = {"insurance": _report_insurance, "plan": _report_plan, "training": _report_training,
+                "return": _report_return, "roster": _report_roster, "record": _report_record}
+    return handlers[args.kind](args, options)
+
+
 def cmd_import(args, options) -> int:
-    """``caremgr import residents|staff FILE [--errors PATH] [--sheet NAME]``: 0 when the file was read
-    (even with rejected rows, written to FILE.errors.csv), 2 when it could not be read at all."""
-    if args.what == "training":
-        return _import_training(args, options)
-    if args.what not in ("residents", "staff"):
-        return not_yet(args, options)
-    from caremgr import resident_io, staff_io
+    """``caremgr import residents|staff|training FILE [--errors PATH] [--sheet NAME]``: 0 when the file was
+    read (even with rejected rows, written to FILE.errors.csv), 2 when it could not be read at all."""
+    from caremgr import resident_io, staff_io, training_io
     from caremgr.sheets import SheetError
 
     notes_shown = 20  # the rest are counted, not printed
     _open(options)
     actor = _login(options)
-    importer = {"residents": resident_io.import_residents, "staff": staff_io.import_staff}[args.what]
+    importer = {"residents": resident_io.import_residents, "staff": staff_io.import_staff,
+                "training": training_io.import_training}[args.what]
     try:
         result = importer(actor, args.file, sheet=args.sheet)
     except SheetError as exc:
@@ -388,8 +343,6 @@ def cmd_export(args, options) -> int:
     data)."""
     if args.what == "training":
         return _export_training(args, options)
-    if args.what not in ("residents", "staff"):
-        return not_yet(args, options)
     from caremgr import resident_io, staff_io
 
     _open(options)
@@ -411,8 +364,6 @@ def cmd_template(args, options) -> int:
     """``caremgr template residents|staff FILE.xlsx``: an empty import list; no database, no login."""
     if args.what == "training":
         return _template_training(args, options)
-    if args.what not in ("residents", "staff"):
-        return not_yet(args, options)
     from caremgr import resident_io, staff_io
 
     writer = {"residents": resident_io.write_template, "staff": staff_io.write_staff_template}[args.what]
@@ -426,36 +377,6 @@ def cmd_template(args, options) -> int:
 
 
 # --- training (caremgr import/export/template training, caremgr report training) ---------------------
-
-def _import_training(args, options) -> int:
-    """``caremgr import training FILE [--errors PATH] [--sheet NAME]``: as the residents' import."""
-    from caremgr import training_io
-    from caremgr.sheets import SheetError
-
-    notes_shown = 20
-    _open(options)
-    actor = _login(options)
-    try:
-        result = training_io.import_training(actor, args.file, sheet=args.sheet)
-    except SheetError as exc:
-        raise CannotRun(str(exc)) from exc
-    _say(result.counts_line())
-    if result.unknown_columns:
-        _say(_("Các cột không dùng: {columns}.").format(columns=", ".join(result.unknown_columns)))
-    for note in result.notes[:notes_shown]:
-        _say(note)
-    if len(result.notes) > notes_shown:
-        _say(_("… và {n} mục khác").format(n=len(result.notes) - notes_shown))
-    if result.rejected:
-        errors = args.errors or f"{args.file}.errors.csv"
-        try:
-            result.write_errors_csv(errors)
-        except OSError as exc:
-            raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
-                file=errors, error=exc.strerror or exc)) from exc
-        _say(_("Các dòng bị từ chối và lý do: {file}").format(file=errors))
-    return 0
-
 
 def _export_training(args, options) -> int:
     """``caremgr export training FILE [--year Y]``: one row per attendance, the import's columns."""
@@ -488,41 +409,22 @@ def _template_training(args, options) -> int:
 def _report_training(args, options) -> int:
     """``caremgr report training [--year Y] --out FILE.pdf [--at DATE]``: the year's courses, attendees and
     totals against the target (the current year by default; --at counts up to that day of the year)."""
-    import contextlib
     from datetime import date
     from pathlib import Path
 
-    from caremgr.dates import parse_date
     from caremgr.training_report import collect_training
     from reports.training import render_training
 
-    if not args.out:
-        raise Refused(_("Thiếu --out TỆP.pdf: nơi ghi tệp PDF."))
-    on = None
-    if args.at:
-        try:
-            on = parse_date(args.at)
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
+    _need_out(args)
+    on = _at_date(args)
     year = args.year or (on.year if on else date.today().year)
     if not 1950 <= year <= 9999:
         raise Refused(_("Năm không hợp lệ: {year}.").format(year=year))
-    if not options.get("user"):
-        raise Refused(_("Báo cáo tập huấn có danh sách cán bộ, nhân viên: cần --user TÊN (mật khẩu từ "
-                        "CAREMGR_PASSWORD hoặc hỏi)."))
+    _need_user(options, _("Báo cáo tập huấn có danh sách cán bộ, nhân viên"))
     _open(options)
     actor = _login(options)
     data = collect_training(actor, year, on=on)
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".part")
-    try:
-        render_training(data, str(partial))
-        partial.replace(out)
-    except OSError as exc:
-        with contextlib.suppress(OSError):  # a folder that is not there holds no half-written file
-            partial.unlink(missing_ok=True)
-        raise CannotRun(_("Không ghi được tệp {file}: {error}").format(
-            file=args.out, error=exc.strerror or exc)) from exc
+    _write_all([(Path(args.out), lambda path: render_training(data, path))])
     totals = data["totals"]
     _say(_("Năm {year}: {courses} khóa, {turns} lượt người, {staff} người được tập huấn.").format(
         year=year, courses=totals["courses"], turns=totals["turns"], staff=totals["staff_trained"]))
