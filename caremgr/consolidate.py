@@ -203,7 +203,7 @@ def _issuing(returns: Sequence[Mapping], issuing: Mapping | str | None) -> dict:
     """Who issues the summary: given, or else the agency the centres all report to."""
     if isinstance(issuing, Mapping):
         found = {key: issuing[key] for key in ("name", *ISSUING_KEYS) if key in issuing}
-        found["name"] = normalize(found.get("name"))
+        found["name"] = normalize(found.get("name")) or _issuing(returns, None)["name"]
         return found
     if isinstance(issuing, str) and normalize(issuing):
         return {"name": normalize(issuing)}

@@ -136,8 +136,7 @@ _CENTRE_SETTINGS = {
     "centre.place": "Thanh Hóa",
     "agency.governing_body": "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI TỈNH THANH HÓA",
     "agency.receiving": "Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa",
-    "agency.recipients": [
-        "Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa (để b/c)",
+    "agency.recipients": [  # the agency addressed is "Như trên", not repeated here (Decree 30)
         "Ban Giám đốc",
         "Lưu: VT, HC-TH",
     ],
@@ -148,7 +147,7 @@ _SETTINGS_2025 = {
     "agency.governing_body": "SỞ Y TẾ TỈNH THANH HÓA",
     "agency.receiving": "Sở Y tế tỉnh Thanh Hóa",
     "agency.recipients": [
-        "Sở Y tế tỉnh Thanh Hóa (để b/c)",
+        "UBND tỉnh Thanh Hóa (để b/c)",
         "Ban Giám đốc",
         "Các phòng chuyên môn",
         "Lưu: VT, HC-TH",

@@ -79,10 +79,12 @@ def render_plan(data: dict, path) -> None:
 
 
 def _ending(person: dict, plan: dict) -> str:
+    # the review date is when the plan is looked at again, not when it ends
     period = f"từ ngày {_day(plan.get('start_date'))}"
-    last = plan.get("end_date") or plan.get("review_date")
-    if last:
-        period += f" đến ngày {_day(last)}"
+    if plan.get("end_date"):
+        period += f" đến ngày {_day(plan['end_date'])}"
+    elif plan.get("review_date"):
+        period += f", đánh giá lại ngày {_day(plan['review_date'])}"
     return f"Trên đây là kế hoạch phục hồi chức năng cho đối tượng {person['full_name']} {period}./."
 
 

@@ -86,8 +86,9 @@ def _summary(data: dict) -> list:
     name = centre.get("name") or "Cơ sở"
     until = f"Tính đến ngày {format_date(on)}, " if on and on < date(year, 12, 31) else f"Năm {year}, "
     lead = (f"{until}{name} đã tổ chức và cử cán bộ, nhân viên tham gia {number(t['courses'])} khóa đào tạo, "
-            f"tập huấn với {number(t['turns'])} lượt người hoàn thành; {number(t['staff_trained'])} người được "
-            f"tập huấn trên tổng số {number(t['staff_total'])} cán bộ, nhân viên đang làm việc.")
+            f"tập huấn với {number(t['turns'])} lượt người hoàn thành, {number(t['staff_trained'])} người được "
+            f"tập huấn; {number(t['staff_total'] - t['untrained_staff'])}/{number(t['staff_total'])} cán bộ, "
+            f"nhân viên đang làm việc đã được tập huấn trong năm.")
     not_completed = max(0, (t.get("attendances") or 0) - t["turns"])
     pairs = [
         ("Số khóa đào tạo, tập huấn", f"{number(t['courses'])} khóa"),

@@ -116,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar=_("TỆP"))
     p.add_argument("--json", metavar=_("TỆP"))
     p.add_argument("--name", metavar=_("TÊN"), help=_("tên bản tổng hợp (mặc định: Tổng hợp tỉnh ...)"))
+    # the Sở's own header, addressee and signer (by default: the agency every centre reports to)
+    p.add_argument("--issuing", metavar=_("TÊN"), help=_("cơ quan lập bản tổng hợp, ví dụ \"Sở Y tế tỉnh Thanh Hóa\""))
+    p.add_argument("--governing-body", metavar=_("TÊN"), help=_("cơ quan cấp trên, ví dụ \"UBND tỉnh Thanh Hóa\""))
+    p.add_argument("--symbol", metavar=_("KÝ HIỆU"), help=_("ký hiệu văn bản của cơ quan, ví dụ SYT"))
+    p.add_argument("--place", metavar=_("ĐỊA DANH"), help=_("địa danh ở dòng ngày tháng"))
+    p.add_argument("--to", metavar=_("TÊN"), help=_("Kính gửi"))
+    p.add_argument("--recipient", action="append", metavar=_("NƠI NHẬN"), help=_("nơi nhận (lặp lại được)"))
+    p.add_argument("--signer", metavar=_("HỌ TÊN"), help=_("người ký"))
+    p.add_argument("--signer-title", metavar=_("CHỨC DANH"), help=_("chức danh người đứng đầu, mặc định GIÁM ĐỐC"))
     return parser
 
 
@@ -503,7 +512,11 @@ def cmd_consolidate(args, options) -> int:
     except OSError as exc:
         raise CannotRun(_("Không đọc được tệp {file}: {error}").format(
             file=exc.filename or "", error=exc.strerror or exc)) from exc
-    data = consolidate(returns, name=args.name, sources=list(args.files))
+    issuing = {key: value for key, value in (
+        ("name", args.issuing), ("governing_body", args.governing_body), ("symbol", args.symbol),
+        ("place", args.place), ("receiving_agency", args.to), ("recipients", args.recipient),
+        ("director", args.signer), ("signer_title", args.signer_title)) if value}
+    data = consolidate(returns, name=args.name, issuing=issuing or None, sources=list(args.files))
 
     def write_json(path: str) -> None:
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -598,6 +611,9 @@ def _report_return(args, options) -> int:
                                                           title=issued.data["period"]["title"]))
     for out in written:
         _say(_("Đã ghi {file}").format(file=out))
+    if not (narrative or {}).get("results", "").strip():
+        print(_("caremgr: lưu ý: báo cáo chưa có phần \"Kết quả\" (--narrative-file TỆP.json với "
+                "\"results\"); bản in sẽ ghi \"Không có.\"."), file=sys.stderr)
     return 0
 
 

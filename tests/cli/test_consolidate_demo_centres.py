@@ -57,3 +57,22 @@ def test_three_demo_centres_consolidate_to_their_sums(tmp_path, monkeypatch, cap
     for number in (1, 2, 3):
         assert f"Trung tâm Bảo trợ xã hội số {number}" in text
     assert f"{in_care:,}".replace(",", ".") in text
+
+
+def test_the_departments_own_header_and_signer(tmp_path, monkeypatch):
+    from tests.return_samples import three_demo_returns
+
+    paths = []
+    for index, data in enumerate(three_demo_returns(), start=1):
+        path = tmp_path / f"c{index}.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        paths.append(str(path))
+    out = tmp_path / "tong-hop.pdf"
+    assert main(["consolidate", *paths, "--out", str(out), "--issuing", "Sở Y tế tỉnh Thanh Hóa",
+                 "--governing-body", "UBND tỉnh Thanh Hóa", "--symbol", "SYT", "--to", "Bộ Y tế",
+                 "--recipient", "Cục Bảo trợ xã hội (để b/c)", "--signer", "Nguyễn Văn An"]) == 0
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(out), "-"], capture_output=True,
+                          text=True).stdout
+    for expected in ("UBND TỈNH THANH HÓA", "SỞ Y TẾ TỈNH THANH HÓA", "/BC-SYT", "Kính gửi: Bộ Y tế",
+                     "Cục Bảo trợ xã hội (để b/c)", "Nguyễn Văn An"):
+        assert expected in text, expected

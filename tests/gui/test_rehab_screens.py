@@ -147,7 +147,7 @@ def test_day_sessions_for_several_residents_then_review(shell, tmp_path):
     assert RehabSession.get((RehabSession.intervention == others[1].row.intervention_id)
                             & (RehabSession.session_date == date.today())).minutes == 40
     again = next(line for line in screen.lines if line.row.resident_id == resident.id)
-    assert again.recorded.cget("text") == "đã ghi 1"
+    assert again.recorded.cget("text") == "đã ghi 1 buổi"
 
     # back in the profile: one of the planned sessions is done
     tab = open_rehab_tab(shell, resident)

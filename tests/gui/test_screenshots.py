@@ -144,7 +144,7 @@ def test_screenshot_of_the_reports_screen(make_app, demo_db, shots):
     shell.nav_buttons["reports"].invoke()
     pump(app.root)
     panel = shell.screen.return_panel
-    panel.narrative["results"].set("Chăm sóc, nuôi dưỡng 101 đối tượng; không có sự cố an toàn.")
+    panel.narrative["results"].set("Chăm sóc, nuôi dưỡng an toàn; không có sự cố; 100% đối tượng được khám định kỳ.")
     panel.show_figures()
     pump(app.root, lambda: panel.data is not None, timeout=60)
     assert panel.table.get_children()

@@ -96,7 +96,7 @@ class DashboardScreen(ttk.Frame):
         cards = ttk.Labelframe(side, text=_("Thẻ bảo hiểm y tế"), padding=10)
         cards.pack(fill="x")
         self.card_labels = {}
-        for status, label, style in [("valid", _("Còn hạn"), "success"), ("expiring", _("Sắp hết hạn"), "warning"),
+        for status, label, style in [("valid", _("Còn hạn (chưa cần gia hạn)"), "success"), ("expiring", _("Sắp hết hạn"), "warning"),
                                      ("expired", _("Hết hạn"), "danger"), ("none", _("Chưa có thẻ"), "secondary")]:
             row = ttk.Frame(cards)
             row.pack(fill="x", pady=1)

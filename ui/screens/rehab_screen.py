@@ -15,7 +15,7 @@ from caremgr.i18n import _
 from caremgr.text import search_key
 
 # Character widths of the day sheet's columns: tick, resident, intervention, minutes, staff, note, recorded.
-WIDTHS = (3, 24, 26, 4, 20, 10, 8)
+WIDTHS = (3, 24, 24, 4, 20, 9, 12)
 
 
 class SessionLine:
@@ -36,7 +36,7 @@ class SessionLine:
                                       width=WIDTHS[4])
         self.staff_box.set(next((label for i, label in staff if i == row.responsible_id), ""))
         self.note = ttk.Entry(master, width=WIDTHS[5])
-        self.recorded = ttk.Label(master, text=_("đã ghi {n}").format(n=row.recorded) if row.recorded else "",
+        self.recorded = ttk.Label(master, text=_("đã ghi {n} buổi").format(n=row.recorded) if row.recorded else "",
                                   bootstyle="success", width=WIDTHS[6])
         self.error = ttk.Label(master, text="", bootstyle="danger")
         self.widgets = [self.check, self.who, self.what, self.minutes, self.staff_box, self.note, self.recorded]

@@ -76,9 +76,9 @@ class RehabTab(ttk.Frame):
         left = ttk.Frame(page)
         left.pack(side="left", fill="both", expand=True)
         ttk.Label(left, text=_("Các kế hoạch của đối tượng (mới nhất trên cùng)")).pack(anchor="w")
-        self.plan_table = scrolled_table(left, [("start", _("Bắt đầu"), 85, False), ("review", _("Đánh giá lại"), 90, False),
-                                        ("status", _("Trạng thái"), 110, False),
-                                        ("responsible", _("Phụ trách"), 120, True)], height=10)
+        self.plan_table = scrolled_table(left, [("start", _("Bắt đầu"), 92, False), ("review", _("Đánh giá lại"), 100, False),
+                                        ("status", _("Trạng thái"), 120, False),
+                                        ("responsible", _("Phụ trách"), 110, True)], height=10)
         self.plan_table.bind("<<TreeviewSelect>>", lambda _e: self._plan_selected())
         self.plan_fields = {
             "start_date": Field(form, _("Ngày bắt đầu"), width=12, required=True),
@@ -314,9 +314,9 @@ class RehabTab(ttk.Frame):
         self.intervention_message = ttk.Label(buttons, text="", wraplength=600)
         self.intervention_message.pack(side="left", padx=10)
         self.intervention_table = scrolled_table(page, [
-            ("kind", _("Loại"), 150, False), ("description", _("Nội dung"), 220, True),
-            ("per_week", _("Buổi/tuần"), 70, False), ("minutes", _("Phút"), 55, False),
-            ("responsible", _("Phụ trách"), 150, False), ("done", _("Đã làm/Kế hoạch"), 110, False),
+            ("kind", _("Loại"), 135, False), ("description", _("Nội dung"), 170, True),
+            ("per_week", _("Buổi/tuần"), 80, False), ("minutes", _("Phút"), 50, False),
+            ("responsible", _("Phụ trách"), 130, False), ("done", _("Đã làm/Kế hoạch"), 125, False),
             ("pct", _("Tỷ lệ"), 60, False)], height=4)
         self.intervention_table.bind("<<TreeviewSelect>>", lambda _e: self._intervention_selected())
 

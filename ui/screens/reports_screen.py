@@ -136,7 +136,7 @@ class ReturnPanel(ttk.Frame):
         left.pack(side="left", fill="both", expand=True)
         self.caption = ttk.Label(left, text=_("Chọn kỳ rồi bấm \"Xem số liệu\"."), bootstyle="secondary")
         self.caption.pack(anchor="w")
-        self.table = scrolled_table(left, [("indicator", _("Chỉ tiêu"), 280, True), ("value", _("Số liệu"), 110, False),
+        self.table = scrolled_table(left, [("indicator", _("Chỉ tiêu"), 330, True), ("value", _("Số liệu"), 110, False),
                                            ("target", _("Chỉ tiêu giao"), 95, False), ("met", _("Đánh giá"), 80, False)],
                                     height=14)
         self.table.tag_configure("section", font=("TkDefaultFont", 9, "bold"))
@@ -144,7 +144,7 @@ class ReturnPanel(ttk.Frame):
 
         self.narrative: dict[str, Field] = {}
         for key, label in NARRATIVE:
-            field = Field(right, _(label), kind="text", width=36, height=3, compact=True)
+            field = Field(right, _(label), kind="text", width=30, height=3, compact=True)
             field.pack(fill="x")
             self.narrative[key] = field
         buttons = ttk.Frame(right)
@@ -159,8 +159,8 @@ class ReturnPanel(ttk.Frame):
             ttk.Label(right, text=_("Chỉ giám đốc hoặc quản trị viên được cấp số báo cáo."),
                       bootstyle="secondary", wraplength=300).pack(anchor="w")
         ttk.Label(right, text=_("Báo cáo đã cấp số"), font=("TkDefaultFont", 10, "bold")).pack(anchor="w", pady=(10, 0))
-        self.history = scrolled_table(right, [("number", _("Số"), 95, False), ("period", _("Kỳ"), 90, False),
-                                              ("issued", _("Ngày"), 80, False), ("by", _("Người cấp"), 70, True)],
+        self.history = scrolled_table(right, [("number", _("Số"), 90, False), ("period", _("Kỳ"), 75, False),
+                                              ("issued", _("Ngày"), 80, False), ("by", _("Người cấp"), 60, True)],
                                       height=6)
         self.history.bind("<Double-1>", lambda _e: self.reopen())
         self.reopen_button = ttk.Button(right, text=_("Mở lại đúng như đã cấp"), bootstyle="secondary-outline",
@@ -216,9 +216,15 @@ class ReturnPanel(ttk.Frame):
     def show(self, data: dict) -> None:
         self.data = data
         p = data["period"]
-        self.caption.configure(text=_("Số liệu {title} ({start} – {end}), tính từ dữ liệu hiện có:").format(
-            title=p["title"], start=format_date(date.fromisoformat(p["start"])),
-            end=format_date(date.fromisoformat(p["end"]))), bootstyle="default")
+        end = date.fromisoformat(p["end"])
+        caption = _("Số liệu {title} ({start} – {end}), tính từ dữ liệu hiện có:").format(
+            title=p["title"], start=format_date(date.fromisoformat(p["start"])), end=format_date(end))
+        if end > date.today():
+            # RETURN.md counts on the period's last day: cards ending before it already count as expired
+            caption = _("Kỳ báo cáo chưa kết thúc: số liệu tính đến ngày {end} theo quy định (thẻ BHYT hết hạn "
+                        "trước ngày đó được tính là hết hạn). Để báo cáo đến hôm nay, chọn \"Khoảng ngày khác\".").format(
+                end=format_date(end))
+        self.caption.configure(text=caption, bootstyle="warning" if end > date.today() else "default")
         self.table.delete(*self.table.get_children())
         last = None
         for section, indicator, value, target, met in figure_rows(data):
@@ -248,9 +254,15 @@ class ReturnPanel(ttk.Frame):
         from ui.files import issue_return
 
         period = self.period()
-        if period is not None:
-            self.issue_button.configure(state="disabled")
-            issue_return(self, self.actor, period, self.narrative_data(), then=self._issued, path=path)
+        if period is None:
+            return
+        if not self.narrative["results"].get().strip():
+            # a numbered return goes to the Sở: it must say what was achieved, not print "Không có"
+            self.narrative["results"].show_error(_("Kết quả: hãy viết kết quả nổi bật trước khi cấp số."))
+            return
+        self.narrative["results"].clear_error()
+        self.issue_button.configure(state="disabled")
+        issue_return(self, self.actor, period, self.narrative_data(), then=self._issued, path=path)
 
     def _issued(self, result) -> None:
         self.issue_button.configure(state="normal")
@@ -258,15 +270,19 @@ class ReturnPanel(ttk.Frame):
 
     def fill_history(self) -> None:
         self.history.delete(*self.history.get_children())
-        for run in returns.history(self.actor):
+        runs = returns.history(self.actor)
+        for run in runs:
             self.history.insert("", "end", iid=str(run.id), values=(
                 run.number_text, run.period_label, format_date(run.issued_on), run.issued_by))
+        if not runs:
+            self.history.insert("", "end", iid="none", values=("", _("Chưa cấp số báo cáo nào."), "", ""))
+        self.reopen_button.configure(state="normal" if runs else "disabled")
 
     def reopen(self, path: str | None = None) -> None:
         from ui.files import reopen_return
 
         selected = self.history.selection()
-        if selected:
+        if selected and selected[0].isdigit():
             reopen_return(self, self.actor, int(selected[0]), path=path)
 
 

@@ -34,9 +34,9 @@ class ReviewDialog(ttk.Toplevel):
         head.pack(fill="x", pady=(6, 0))
         self.fields: dict[str, Field] = {
             "reviewed_on": Field(head, _("Ngày đánh giá lại"), width=12, required=True),
-            "next_review_date": Field(head, _("Tiếp tục thực hiện đến ngày đánh giá lại mới (để trống nếu kết thúc kỳ)"),
+            "next_review_date": Field(head, _("Ngày đánh giá lại tiếp theo (bỏ trống nếu kết thúc kế hoạch)"),
                                       width=12),
-            "summary": Field(head, _("Nhận xét chung"), width=60),
+            "summary": Field(head, _("Nhận xét chung"), width=44),
         }
         for i, field in enumerate(self.fields.values()):
             field.grid(row=0, column=i, sticky="nw", padx=(0, 10))

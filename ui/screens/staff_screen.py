@@ -77,8 +77,8 @@ class StaffPanel(ttk.Frame):
         left = ttk.Frame(body)
         left.pack(side="left", fill="both", expand=True)
         self.table = scrolled_table(left, [
-            ("code", _("Mã"), 60, False), ("name", _("Họ và tên"), 150, True), ("position", _("Chức danh"), 125, False),
-            ("expiry", _("CCHN đến"), 85, False), ("licence", _("Tình trạng CCHN"), 105, False)], height=18)
+            ("code", _("Mã"), 58, False), ("name", _("Họ và tên"), 150, True), ("position", _("Chức danh"), 120, False),
+            ("expiry", _("CCHN đến"), 92, False), ("licence", _("Tình trạng CCHN"), 110, False)], height=18)
         for status, style in LICENCE_STYLES.items():
             self.table.tag_configure(status, foreground=text_colour(shell.app.root, style))
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())

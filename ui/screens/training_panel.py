@@ -152,7 +152,7 @@ class TrainingPanel(ttk.Frame):
         self.tiles["turns"].configure(text=str(totals.turns))
         self.tiles["target"].configure(text="—" if totals.target is None else str(totals.target))
         self.tiles["courses"].configure(text=str(totals.courses))
-        self.tiles["staff_trained"].configure(text=f"{totals.staff_trained}/{totals.staff_total}")
+        self.tiles["staff_trained"].configure(text=str(totals.staff_trained))
         self.tiles["person_hours"].configure(text=_hours(totals.person_hours))
         if totals.target is None:
             note, style = _("Chưa đặt chỉ tiêu tập huấn năm {year} (Cài đặt → Chỉ tiêu).").format(year=year), "secondary"
@@ -163,7 +163,8 @@ class TrainingPanel(ttk.Frame):
             note, style = _("Còn thiếu {n} lượt người để đạt chỉ tiêu năm {year} ({turns}/{target}).").format(
                 n=totals.remaining, year=year, turns=totals.turns, target=totals.target), "warning"
         if totals.untrained_staff:
-            note += " " + _("{n} nhân viên chưa được tập huấn trong năm.").format(n=totals.untrained_staff)
+            note += " " + _("{n}/{total} nhân viên đang làm việc chưa được tập huấn trong năm.").format(
+                n=totals.untrained_staff, total=totals.staff_total)
         self.target_note.configure(text=note, bootstyle=style)
         self.courses = training.list_courses(self.actor, year)
         self.course_table.delete(*self.course_table.get_children())
