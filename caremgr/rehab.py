@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from caremgr import audit, barthel, vocab
+from caremgr import staff as staff_rules
 from caremgr.auth import Actor, require
 from caremgr.dates import format_date, parse_date
 from caremgr.errors import Conflict, Findings, NotFound, Problem, ValidationError
@@ -480,7 +481,14 @@ def staff_choices(actor: Actor, on=None) -> list[tuple[int, str]]:
                                      & (Staff.leave_date.is_null() | (Staff.leave_date > on))))
     tier = {position: n for n, position in enumerate(CLINICAL_POSITIONS)}
     rows.sort(key=lambda s: (tier.get(s.position, len(tier)), s.sort_key or name_sort_key(s.full_name), s.id))
-    return [(s.id, f"{s.full_name} — {vocab.label(vocab.STAFF_POSITIONS, s.position)}") for s in rows]
+    out = []
+    for s in rows:
+        label = f"{s.full_name} — {vocab.label(vocab.STAFF_POSITIONS, s.position)}"
+        # a session delivered under an expired practising certificate is a finding at inspection: say so
+        if staff_rules.licence_status(s.position, s.licence_no, s.licence_expiry, on) == "expired":
+            label += " " + _("(CCHN hết hạn)")
+        out.append((s.id, label))
+    return out
 
 
 # --- assessments ---------------------------------------------------------------------------------

@@ -773,3 +773,6 @@ def test_staff_choices_put_rehabilitation_staff_first(admin):
                       "Hoàng Văn Em — Bác sĩ", "Lê Thị An — Điều dưỡng", "Nguyễn Văn Bảo — Nhân viên chăm sóc"]
     on_earlier = [label for _id, label in rehab.staff_choices(admin, ago(2))]
     assert "Vũ Thị Gấm — Kỹ thuật viên PHCN" in on_earlier
+    Staff.update(licence_no="0001/CCHN", licence_expiry=ago(1)).where(Staff.code == "S4").execute()
+    labels = [label for _id, label in rehab.staff_choices(admin)]
+    assert labels[0] == "Phạm Thị Cúc — Kỹ thuật viên PHCN (CCHN hết hạn)", "an expired certificate is shown"
