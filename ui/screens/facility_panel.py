@@ -1,4 +1,4 @@
-"""Năng lực cơ sở (in Settings): the two capability checklists the periodic return counts."""
+"""Điều kiện cơ sở (in Settings): the two capability checklists the periodic return counts."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class SettingsScreen(ttk.Frame):
         from ui.screens.facility_panel import FacilityPanel
 
         self.facility_panel = FacilityPanel(self.notebook, self.actor)
-        self.notebook.add(self.facility_panel, text=_("Năng lực cơ sở"))
+        self.notebook.add(self.facility_panel, text=_("Điều kiện cơ sở"))
         if self.actor.can("users.manage"):
             from ui.screens.users_panel import UsersPanel
 
