@@ -134,7 +134,8 @@ class ReturnPanel(ttk.Frame):
         right.pack(side="right", fill="y")
         left = ttk.Frame(body)
         left.pack(side="left", fill="both", expand=True)
-        self.caption = ttk.Label(left, text=_("Chọn kỳ rồi bấm \"Xem số liệu\"."), bootstyle="secondary")
+        self.caption = ttk.Label(left, text=_("Chọn kỳ rồi bấm \"Xem số liệu\"."), bootstyle="secondary",
+                                 wraplength=600)
         self.caption.pack(anchor="w")
         self.table = scrolled_table(left, [("indicator", _("Chỉ tiêu"), 330, True), ("value", _("Số liệu"), 110, False),
                                            ("target", _("Chỉ tiêu giao"), 95, False), ("met", _("Đánh giá"), 80, False)],
@@ -159,6 +160,8 @@ class ReturnPanel(ttk.Frame):
             ttk.Label(right, text=_("Chỉ giám đốc hoặc quản trị viên được cấp số báo cáo."),
                       bootstyle="secondary", wraplength=300).pack(anchor="w")
         ttk.Label(right, text=_("Báo cáo đã cấp số"), font=("TkDefaultFont", 10, "bold")).pack(anchor="w", pady=(10, 0))
+        self.history_empty = ttk.Label(right, text="", bootstyle="secondary")
+        self.history_empty.pack(anchor="w")
         self.history = scrolled_table(right, [("number", _("Số"), 90, False), ("period", _("Kỳ"), 75, False),
                                               ("issued", _("Ngày"), 80, False), ("by", _("Người cấp"), 60, True)],
                                       height=6)
@@ -274,15 +277,14 @@ class ReturnPanel(ttk.Frame):
         for run in runs:
             self.history.insert("", "end", iid=str(run.id), values=(
                 run.number_text, run.period_label, format_date(run.issued_on), run.issued_by))
-        if not runs:
-            self.history.insert("", "end", iid="none", values=("", _("Chưa cấp số báo cáo nào."), "", ""))
+        self.history_empty.configure(text="" if runs else _("Chưa cấp số báo cáo nào."))
         self.reopen_button.configure(state="normal" if runs else "disabled")
 
     def reopen(self, path: str | None = None) -> None:
         from ui.files import reopen_return
 
         selected = self.history.selection()
-        if selected and selected[0].isdigit():
+        if selected:
             reopen_return(self, self.actor, int(selected[0]), path=path)
 
 
