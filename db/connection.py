@@ -84,10 +84,16 @@ def make_database(target: str) -> Database:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15)
 
 
-def open_database(target: str | os.PathLike | None = None, *, upgrade: bool = True) -> Database:
+_DEFAULT = object()
+
+
+def open_database(target: str | os.PathLike | None = None, *, upgrade: bool = True,
+                  before_upgrade=_DEFAULT) -> Database:
     """Binds the models to the chosen database and brings its schema up to date.
 
     Upgrading runs in one transaction: an interrupted upgrade leaves the old schema as it was.
+    Before an existing SQLite file is upgraded, a backup of it is written (``db.backup``), unless
+    ``before_upgrade`` gives another hook ``(old, new)`` or None.
     """
     from db import migrations
 
@@ -96,7 +102,14 @@ def open_database(target: str | os.PathLike | None = None, *, upgrade: bool = Tr
     database_proxy.initialize(database)
     database.connect(reuse_if_open=True)
     if upgrade:
-        migrations.upgrade(database)
+        if before_upgrade is _DEFAULT:
+            before_upgrade = None
+            if not is_postgres_url(resolved):
+                from db.backup import before_migration_copy
+
+                def before_upgrade(old: int, new: int, path=resolved) -> None:
+                    before_migration_copy(path, old, new)
+        migrations.upgrade(database, before_upgrade=before_upgrade)
     return database
 
 
