@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from caremgr import audit
-from caremgr.errors import AccountLocked, AuthenticationFailed, NotFound, PermissionDenied, ValidationError
+from caremgr.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    Findings,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ValidationError,
+)
 from caremgr.i18n import N_, _
 from db.connection import write_transaction
 from db.models import User
@@ -104,10 +112,26 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD_LENGTH), field)
+def password_problems(password: str, username: str | None = None, field: str = "password") -> list[Problem]:
+    """Every password rule the text breaks: at least MIN_PASSWORD_LENGTH characters, a letter and a
+    digit, and not the user's own name."""
+    password = password or ""
+    findings = Findings()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        findings.error(field, _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD_LENGTH))
+    if not any(ch.isalpha() for ch in password):
+        findings.error(field, _("Mật khẩu phải có ít nhất một chữ cái."))
+    if not any(ch.isdigit() for ch in password):
+        findings.error(field, _("Mật khẩu phải có ít nhất một chữ số."))
+    if username and password.strip().casefold() == username.strip().casefold():
+        findings.error(field, _("Mật khẩu không được trùng với tên đăng nhập."))
+    return findings.problems
+
+
+def check_password_rules(password: str, field: str = "password", *, username: str | None = None) -> None:
+    problems = password_problems(password, username, field)
+    if problems:
+        raise ValidationError(problems)
 
 
 # --- users ---------------------------------------------------------------------------------------
@@ -139,7 +163,7 @@ def create_user(actor: Actor | None, username: str, password: str, role: str, fu
             raise ValidationError(
                 _("Vai trò không hợp lệ: {role}. Chọn một trong: {choices}.").format(
                     role=role, choices=", ".join(ROLES)), "role")
-        check_password_rules(password)
+        check_password_rules(password, username=username)
         if User.select().where(User.username == username).exists():
             raise ValidationError(_("Tên đăng nhập {user} đã có.").format(user=username), "username")
         now = datetime.now().replace(microsecond=0)
@@ -159,7 +183,7 @@ def set_password(actor: Actor, username: str, new_password: str) -> None:
     """A user changes their own password; an administrator may reset anyone's."""
     if actor.username != username:
         require(actor, "users.manage")
-    check_password_rules(new_password)
+    check_password_rules(new_password, username=username)
     with write_transaction():
         user = User.get_or_none(User.username == username)
         if user is None:
@@ -171,6 +195,28 @@ def set_password(actor: Actor, username: str, new_password: str) -> None:
         user.version += 1
         user.save()
         audit.record(actor, "password", "user", user.id, summary=f"password set for {username}")
+
+
+def reset_password(actor: Actor, username: str, new_password: str) -> None:
+    """An administrator gives a user a new password (forgotten, or after a lock-out): the account is
+    unlocked and its failed-attempt count cleared; the reset is audited, the password never is."""
+    require(actor, "users.manage")
+    username = (username or "").strip().lower()
+    check_password_rules(new_password, username=username)
+    with write_transaction():
+        user = User.get_or_none(User.username == username)
+        if user is None:
+            raise NotFound(_("Không có người dùng {user}.").format(user=username))
+        was_locked = user.locked_until is not None or user.failed_attempts > 0
+        user.password_hash = hash_password(new_password)
+        user.password_changed_at = datetime.now().replace(microsecond=0)
+        user.failed_attempts = 0
+        user.locked_until = None
+        user.version += 1
+        user.save()
+        audit.record(actor, "password_reset", "user", user.id,
+                     summary=f"password reset for {username} by {actor.username}"
+                     + (" (account unlocked)" if was_locked else ""))
 
 
 def authenticate(username: str, password: str, *, now: datetime | None = None) -> Actor:

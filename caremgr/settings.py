@@ -33,7 +33,7 @@ CENTRE_TYPES = [
 class SettingDef:
     key: str
     label: str
-    kind: str  # text | int | percent | list | choice
+    kind: str  # text | int | percent | list | choice | bool
     section: str
     default: object = None
     dated: bool = False
@@ -47,6 +47,7 @@ SECTION_AGENCY = N_("Cơ quan, nơi nhận")
 SECTION_TARGETS = N_("Chỉ tiêu")
 SECTION_CARE = N_("Chăm sóc, cảnh báo")
 SECTION_APP = N_("Giao diện")
+SECTION_BACKUP = N_("Sao lưu")
 
 DEFINITIONS: list[SettingDef] = [
     SettingDef("centre.name", N_("Tên cơ sở"), "text", SECTION_CENTRE, "", required=True),
@@ -89,6 +90,12 @@ DEFINITIONS: list[SettingDef] = [
                choices=(("vi", "Tiếng Việt"), ("en", "English"))),
     SettingDef("ui.theme", N_("Giao diện màu"), "choice", SECTION_APP, "light",
                choices=(("light", N_("Sáng")), ("dark", N_("Tối")))),
+    SettingDef("security.idle_lock_minutes", N_("Tự khóa màn hình sau (phút không thao tác)"), "int", SECTION_APP,
+               15, help=N_("0 = không tự khóa")),
+    SettingDef("backup.folder", N_("Thư mục sao lưu"), "text", SECTION_BACKUP, "",
+               help=N_("Ví dụ một ổ USB; để trống thì dùng thư mục \"backups\" cạnh tệp dữ liệu")),
+    SettingDef("backup.daily", N_("Tự động sao lưu mỗi ngày"), "bool", SECTION_BACKUP, True,
+               help=N_("Lần mở chương trình đầu tiên trong ngày; giữ 7 bản hằng ngày, 4 hằng tuần, 12 hằng tháng")),
 ]
 
 BY_KEY = {d.key: d for d in DEFINITIONS}
@@ -136,6 +143,15 @@ def coerce(key: str, value):
             limit = _("từ 0 đến 100") if d.kind == "percent" else _("không âm")
             raise ValidationError(_("{field}: phải {limit}.").format(field=label, limit=limit), key)
         return int(number) if d.kind == "int" or number == int(number) else number
+    if d.kind == "bool":
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in ("1", "true", "yes", "on", "có"):
+                return True
+            if text in ("0", "false", "no", "off", "không", ""):
+                return False
+            raise ValidationError(_("{field}: giá trị không hợp lệ.").format(field=label), key)
+        return bool(value)
     if d.kind == "choice":
         codes = [c for c, _label in d.choices]
         if value not in codes:

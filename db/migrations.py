@@ -63,13 +63,30 @@ def _v3_resident_list_index(database: Database, migrator: SchemaMigrator) -> Non
             taken.add(upper)
 
 
+def _v4_consent(database: Database, migrator: SchemaMigrator) -> None:
+    """Version 4: consents to the processing of personal data (Law 91/2025/QH15)."""
+    if isinstance(database, PostgresqlDatabase):
+        key, stamp = "SERIAL NOT NULL PRIMARY KEY", "TIMESTAMP"
+    else:
+        key, stamp = "INTEGER NOT NULL PRIMARY KEY", "DATETIME"
+    database.execute_sql(
+        f'CREATE TABLE "consent" ("id" {key}, "created_at" {stamp} NOT NULL, "updated_at" {stamp} NOT NULL, '
+        '"version" INTEGER NOT NULL, "resident_id" INTEGER NOT NULL, "given_on" DATE NOT NULL, '
+        '"given_by" VARCHAR(120) NOT NULL, "relation" VARCHAR(20) NOT NULL, "scope" TEXT NOT NULL, '
+        '"document" VARCHAR(120), "withdrawn_on" DATE, "note" TEXT, '
+        'FOREIGN KEY ("resident_id") REFERENCES "resident" ("id") ON DELETE CASCADE)'
+    )
+    database.execute_sql('CREATE INDEX "consent_resident_id" ON "consent" ("resident_id")')
+
+
 # version -> (description, step that upgrades from version - 1)
 MIGRATIONS: dict[int, tuple[str, Step]] = {
     2: ("audit hash chain", _v2_audit_hash_chain),
     3: ("resident list index, codes in capitals", _v3_resident_list_index),
+    4: ("consent to personal data processing", _v4_consent),
 }
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 
 @dataclass(frozen=True)

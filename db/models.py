@@ -247,6 +247,20 @@ class Referral(Record):
     return_date = DateField(null=True)
 
 
+class Consent(Record):
+    """A resident's (or guardian's) consent to the processing of their personal data (Law 91/2025/QH15)."""
+
+    id = AutoField()
+    resident = ForeignKeyField(Resident, backref="consents", on_delete="CASCADE")
+    given_on = DateField()
+    given_by = CharField(max_length=120)
+    relation = CharField(max_length=20, default="self")
+    scope = TextField()
+    document = CharField(max_length=120, null=True)
+    withdrawn_on = DateField(null=True)
+    note = TextField(null=True)
+
+
 # --- staff and training --------------------------------------------------------------------------
 
 class Staff(Record):
@@ -379,6 +393,7 @@ ALL_MODELS = [
     HealthCheck,
     Condition,
     Referral,
+    Consent,
     Staff,
     TrainingCourse,
     TrainingAttendance,

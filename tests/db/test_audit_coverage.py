@@ -14,7 +14,7 @@ def count():
 
 CHANGES = {
     "create_user": lambda admin: auth.create_user(admin, "lan", "mat-khau-2", "nurse"),
-    "set_password": lambda admin: auth.set_password(admin, "admin", "mat-khau-moi"),
+    "set_password": lambda admin: auth.set_password(admin, "admin", "mat-khau-moi-2"),
     "login": lambda admin: auth.authenticate("admin", "mat-khau-1"),
     "settings": lambda admin: settings.put(admin, {"centre.name": "Trung tâm A", "centre.province": "Huế"},
                                            effective_from=date(2026, 1, 1)),

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from caremgr import audit, auth
-from caremgr.errors import AccountLocked, AuthenticationFailed, PermissionDenied, ValidationError
+from caremgr.errors import AccountLocked, AuthenticationFailed, NotFound, PermissionDenied, ValidationError
 from db.models import AuditLog, User
 
 
@@ -95,10 +95,90 @@ def test_unknown_user_gets_the_same_message(admin):
 
 def test_password_change_and_admin_reset(admin):
     nurse = auth.create_user(admin, "lan", "mat-khau-2", "nurse")
-    auth.set_password(nurse, "lan", "mat-khau-moi")
-    assert auth.authenticate("lan", "mat-khau-moi").username == "lan"
+    auth.set_password(nurse, "lan", "mat-khau-moi-5")
+    assert auth.authenticate("lan", "mat-khau-moi-5").username == "lan"
     with pytest.raises(PermissionDenied):
         auth.set_password(nurse, "admin", "chiem-quyen-1")
     auth.set_password(admin, "lan", "dat-lai-123")
     assert auth.authenticate("lan", "dat-lai-123").role == "nurse"
     assert audit.verify_chain().ok
+
+
+# --- password rules and the administrator's reset (issue 9) -------------------------------------
+
+@pytest.mark.parametrize("password, rule", [
+    ("abc1234", "ít nhất 8 ký tự"),
+    ("mat-khau-dai", "chữ số"),
+    ("12345678", "chữ cái"),
+    ("--------", "chữ cái"),
+    ("hoa12345", "trùng với tên đăng nhập"),
+    ("HOA12345", "trùng với tên đăng nhập"),
+])
+def test_password_rules_are_named_in_vietnamese(admin, password, rule):
+    with pytest.raises(ValidationError) as err:
+        auth.create_user(admin, "hoa12345", password, "nurse")
+    assert rule in str(err.value)
+    assert all(p.field == "password" for p in err.value.problems)
+    assert not User.select().where(User.username == "hoa12345").exists()
+
+
+def test_every_broken_rule_is_listed_at_once():
+    problems = auth.password_problems("----", "lan")
+    assert len(problems) == 3  # too short, no letter, no digit
+    assert auth.password_problems("mat-khau-1", "lan") == []
+    assert len(auth.password_problems("lan", "lan")) == 3  # short, no digit, the user's name
+
+
+def test_rules_apply_to_own_change_and_reset(admin):
+    auth.create_user(admin, "lan", "mat-khau-2", "nurse")
+    nurse = auth.authenticate("lan", "mat-khau-2")
+    with pytest.raises(ValidationError, match="chữ số"):
+        auth.set_password(nurse, "lan", "khong-co-so")
+    with pytest.raises(ValidationError, match="ít nhất 8"):
+        auth.reset_password(admin, "lan", "a1")
+    assert auth.authenticate("lan", "mat-khau-2").username == "lan"
+
+
+def test_admin_reset_unlocks_and_is_audited_without_the_password(admin):
+    auth.create_user(admin, "lan", "mat-khau-2", "nurse")
+    start = datetime.now()
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        with pytest.raises(AuthenticationFailed):
+            auth.authenticate("lan", "sai-mat-khau", now=start)
+    assert User.get(User.username == "lan").locked_until is not None
+    version = User.get(User.username == "lan").version
+    auth.reset_password(admin, " LAN ", "dat-lai-456")
+    user = User.get(User.username == "lan")
+    assert (user.locked_until, user.failed_attempts, user.version) == (None, 0, version + 1)
+    assert auth.authenticate("lan", "dat-lai-456", now=start).username == "lan"  # no wait for the lock
+    entry = AuditLog.select().where(AuditLog.action == "password_reset").get()
+    assert (entry.username, entry.entity, entry.entity_id) == ("admin", "user", str(user.id))
+    assert "unlocked" in entry.summary and "dat-lai-456" not in entry.summary + str(entry.changes)
+    assert audit.verify_chain().ok
+
+
+def test_only_an_administrator_resets(admin):
+    auth.create_user(admin, "lan", "mat-khau-2", "nurse")
+    director = auth.create_user(admin, "hung", "mat-khau-3", "director")
+    with pytest.raises(PermissionDenied):
+        auth.reset_password(director, "lan", "dat-lai-456")
+    with pytest.raises(NotFound):
+        auth.reset_password(admin, "khong-co", "dat-lai-456")
+
+
+def test_cli_user_reset(tmp_path, monkeypatch, capsys):
+    from ui.cli import main
+
+    db = str(tmp_path / "r.sqlite")
+    monkeypatch.setenv("CAREMGR_PASSWORD", "mat-khau-1")
+    assert main(["init", "--db", db]) == 0
+    monkeypatch.setenv("CAREMGR_NEW_PASSWORD", "mat-khau-2")
+    assert main(["user", "add", "lan", "--role", "nurse", "--db", db, "--user", "admin"]) == 0
+    monkeypatch.setenv("CAREMGR_NEW_PASSWORD", "khongcoso")
+    assert main(["user", "reset", "lan", "--db", db, "--user", "admin"]) == 1
+    assert "chữ số" in capsys.readouterr().err
+    monkeypatch.setenv("CAREMGR_NEW_PASSWORD", "dat-lai-789")
+    assert main(["user", "reset", "lan", "--db", db, "--user", "admin"]) == 0
+    monkeypatch.setenv("CAREMGR_PASSWORD", "dat-lai-789")
+    assert main(["user", "reset", "admin", "--db", db, "--user", "lan"]) == 1  # a nurse may not
+    assert "không có quyền" in capsys.readouterr().err

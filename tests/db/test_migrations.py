@@ -10,7 +10,7 @@ from caremgr.errors import schema_too_new_message
 from db import migrations
 from db.connection import close_database, make_database, open_database
 from db.errors import SchemaTooNew
-from db.models import AuditLog, Resident, SchemaVersion, User
+from db.models import AuditLog, Consent, Resident, SchemaVersion, User
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -69,6 +69,16 @@ def test_version_1_database_upgrades_keeping_its_data(db_target):
         audit.record(None, "update", "resident", 1, resident_id=1, summary="after upgrade")
         report = audit.verify_chain()
         assert report.ok and report.checked == 3
+        # v4: the consent table exists with the model's columns and takes rows for an old resident.
+        database = SchemaVersion._meta.database
+        assert "consent" in database.get_tables()
+        assert {c.name for c in database.get_columns("consent")} == set(Consent._meta.columns)
+        first = Resident.get(Resident.code == "DT0001")
+        Consent.create(resident=first.id, given_on="2026-01-06", given_by="Nguyễn Thị Hồng", relation="self",
+                       scope="hồ sơ, sức khỏe")
+        assert [(c.resident_id, c.given_by) for c in Consent.select()] == [(first.id, "Nguyễn Thị Hồng")]
+        Resident.delete().where(Resident.id == first.id).execute()  # the consent goes with its resident
+        assert Consent.select().count() == 0
     finally:
         close_database()
 

@@ -69,19 +69,19 @@ def test_wizard_requires_the_centre_details_without_demo(make_app):
     pump(app.root)
     assert wizard.step == 2
     wizard.account["username"].set("quantri")
-    wizard.account["password"].set("mat-khau-dai")
+    wizard.account["password"].set("mat-khau-dai-1")
     wizard.account["password2"].set("khac-han")
     wizard.finish_button.invoke()
     pump(app.root)
     assert "không khớp" in wizard.account["password2"].error.cget("text")
     assert not auth.has_users()
-    wizard.account["password2"].set("mat-khau-dai")
+    wizard.account["password2"].set("mat-khau-dai-1")
     wizard.finish_button.invoke()
     pump(app.root, lambda: isinstance(app.view, LoginView))
     profile = settings.centre_profile()
     assert profile.governing_body == "SỞ Y TẾ TỈNH QUẢNG NGÃI"
     assert profile.recipients == ["Sở Y tế tỉnh Quảng Ngãi (để b/c)", "Lưu: VT, HC-TH"]
     assert settings.history("agency.governing_body")[0][0].isoformat() == "2025-07-01"
-    shell = login(app, "quantri", "mat-khau-dai")
+    shell = login(app, "quantri", "mat-khau-dai-1")
     assert isinstance(shell, MainShell)
     assert shell.screen.tiles["in_care"].cget("text") == "0"

@@ -49,8 +49,8 @@ def test_logout_returns_to_login_with_the_name_filled(make_app, demo_db):
 def test_nurse_cannot_edit_settings_or_users(make_app, demo_db):
     app = make_app(demo_db)
     admin = auth.authenticate("admin", "mat-khau-1")
-    auth.create_user(admin, "lan", "mat-khau-lan", "nurse", "Nguyễn Thị Lan")
-    shell = login(app, "lan", "mat-khau-lan")
+    auth.create_user(admin, "lan", "mat-khau-lan-1", "nurse", "Nguyễn Thị Lan")
+    shell = login(app, "lan", "mat-khau-lan-1")
     assert isinstance(shell, MainShell)
     shell.nav_buttons["settings"].invoke()
     pump(app.root)

@@ -52,9 +52,9 @@ def test_administrator_adds_a_user_from_the_users_tab(make_app, demo_db):
     panel.add_button.invoke()
     pump(app.root)
     assert "ít nhất 8" in panel.fields["password"].error.cget("text")
-    panel.fields["password"].set("mat-khau-hoa")
+    panel.fields["password"].set("mat-khau-hoa-1")
     panel.add_button.invoke()
     pump(app.root)
     assert "hoa" in panel.table.get_children()
     assert panel.table.set("hoa", "role") == "Giám đốc"
-    assert auth.authenticate("hoa", "mat-khau-hoa").role == "director"
+    assert auth.authenticate("hoa", "mat-khau-hoa-1").role == "director"
