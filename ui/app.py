@@ -25,6 +25,9 @@ class App:
         self.actor = None
         self.view = None
         self.demo_default = demo
+        from ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self)
         if setup.needs_setup():
             self.show_wizard()
         else:
@@ -57,6 +60,29 @@ class App:
         centre = settings.get("centre.name") or "caremgr"
         self.root.title(f"caremgr — {centre}")
         self._swap(MainShell(self.root, self))
+        self.root.after(1500, self._daily_backup)
+
+    def _daily_backup(self) -> None:
+        """The first start of the day makes a backup, off the Tk thread; the shell says how it went."""
+        import contextlib
+
+        from caremgr import backup
+        from ui.tasks import run_in_background
+
+        shell, actor = self.view, self.actor
+        if shell is None or not hasattr(shell, "toast"):
+            return
+
+        def done(info) -> None:
+            if info is not None:
+                with contextlib.suppress(Exception):  # the shell may be gone (logged out meanwhile)
+                    shell.toast(_("Đã sao lưu tự động: {file}").format(file=info.path.name))
+
+        def failed(error) -> None:
+            with contextlib.suppress(Exception):
+                shell.toast(_("Sao lưu tự động không thực hiện được: {error}").format(error=error), error=True)
+
+        run_in_background(shell, lambda: backup.daily_backup_if_due(actor), done, failed)
 
     @staticmethod
     def _warm_up() -> None:

@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--role", required=True, choices=["administrator", "nurse", "director"])
     u.add_argument("--full-name", default="", help=_("họ và tên"))
     usub.add_parser("list", help=_("danh sách người dùng"))
+    u = usub.add_parser("reset", help=_("quản trị viên đặt lại mật khẩu và mở khóa tài khoản (mật khẩu mới từ "
+                                        "CAREMGR_NEW_PASSWORD hoặc hỏi hai lần)"))
+    u.add_argument("name", metavar=_("TÊN"))
+
+    p = sub.add_parser("audit", help=_("nhật ký thay đổi: kiểm tra tính toàn vẹn, xuất ra .xlsx"))
+    asub = p.add_subparsers(dest="audit_command", metavar=_("LỆNH"))
+    asub.add_parser("verify", help=_("kiểm tra nhật ký có dòng nào bị sửa hay xóa (mã thoát 1 nếu có)"))
+    a = asub.add_parser("export", help=_("xuất nhật ký ra .xlsx"))
+    a.add_argument("file", metavar=_("TỆP"))
+    a.add_argument("--user-filter", metavar=_("TÊN"), help=_("chỉ các thao tác của người dùng này"))
+    a.add_argument("--from", dest="date_from", metavar=_("NGÀY"), help=_("từ ngày (dd/mm/yyyy)"))
+    a.add_argument("--to", dest="date_to", metavar=_("NGÀY"), help=_("đến ngày (dd/mm/yyyy)"))
+    a.add_argument("--action", help=_("chỉ một loại thao tác, ví dụ update, view"))
+    a.add_argument("--resident", metavar=_("MÃ"), help=_("chỉ các dòng về đối tượng có mã này"))
 
     for name in ("import", "export", "template"):
         p = sub.add_parser(name, help={"import": _("nhập danh sách từ .xlsx/.csv"),
@@ -108,8 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help=_("sao lưu cơ sở dữ liệu"))
     p.add_argument("--to", metavar=_("THƯ MỤC"))
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"),
+                   help=_("mã hóa bằng mật khẩu lấy từ biến môi trường này (mặc định CAREMGR_BACKUP_PASSPHRASE)"))
     p = sub.add_parser("restore", help=_("khôi phục từ bản sao lưu"))
     p.add_argument("file", metavar=_("TỆP"))
+    p.add_argument("--yes", action="store_true", help=_("không hỏi xác nhận"))
+    p.add_argument("--passphrase-env", metavar=_("BIẾN"),
+                   help=_("mật khẩu của bản sao lưu mã hóa lấy từ biến môi trường này (mặc định "
+                          "CAREMGR_BACKUP_PASSPHRASE)"))
 
     p = sub.add_parser("consolidate", help=_("tổng hợp báo cáo JSON của nhiều cơ sở"))
     p.add_argument("files", nargs="+", metavar="RETURN.json")
@@ -214,7 +234,38 @@ def cmd_user(args, options) -> int:
         for user in auth.list_users(actor):
             _say(f"{user.username}\t{user.role}\t{user.full_name}")
         return 0
+    if args.user_command == "reset":
+        auth.require(actor, "users.manage")
+        password = _ask_password(_("Mật khẩu mới cho {user}: ").format(user=args.name), NEW_PASSWORD_ENV,
+                                 twice=True)
+        auth.reset_password(actor, args.name, password)
+        _say(_("Đã đặt lại mật khẩu và mở khóa tài khoản {user}.").format(user=args.name.strip().lower()))
+        return 0
     raise Refused(_("Hãy chọn: caremgr user add TÊN --role ... hoặc caremgr user list."))
+
+
+def cmd_audit(args, options) -> int:
+    from caremgr import audit
+
+    if args.audit_command not in ("verify", "export"):
+        raise Refused(_("Hãy chọn: caremgr audit verify hoặc caremgr audit export TỆP.xlsx."))
+    _need_user(options, _("Nhật ký thay đổi"))
+    _open(options)
+    actor = _login(options)
+    if args.audit_command == "verify":
+        report = audit.verify(actor)
+        if not report.ok:
+            raise Refused(report.message)
+        _say(report.message)
+        return 0
+    filters = {"username": args.user_filter, "date_from": args.date_from, "date_to": args.date_to,
+               "action": args.action, "resident_code": args.resident}
+    try:
+        count = audit.export_xlsx(actor, args.file, **{k: v for k, v in filters.items() if v})
+    except OSError as exc:
+        raise CannotRun(_("Không ghi được {file}: {error}").format(file=args.file, error=exc.strerror or exc)) from exc
+    _say(_("Đã xuất {n} dòng nhật ký ra {file}.").format(n=count, file=args.file))
+    return 0
 
 
 def _at_date(args):
@@ -617,6 +668,74 @@ def _report_return(args, options) -> int:
     return 0
 
 
+def _backup_passphrase(args) -> str | None:
+    from caremgr.backup import PASSPHRASE_ENV
+
+    if args.passphrase_env:
+        value = os.environ.get(args.passphrase_env)
+        if not value:
+            raise Refused(_("Biến môi trường {env} chưa có mật khẩu sao lưu.").format(env=args.passphrase_env))
+        return value
+    return os.environ.get(PASSPHRASE_ENV) or None
+
+
+def _counts_text(counts: dict) -> str:
+    labels = {"residents": _("đối tượng"), "staff": _("nhân viên"), "users": _("người dùng"),
+              "health_checks": _("lần khám sức khỏe"), "insurance_cards": _("thẻ BHYT"),
+              "rehab_plans": _("kế hoạch PHCN"), "training_courses": _("khóa tập huấn"),
+              "audit_entries": _("dòng nhật ký")}
+    return ", ".join(f"{counts[k]} {label}" for k, label in labels.items() if k in counts)
+
+
+def cmd_backup(args, options) -> int:
+    """``caremgr backup [--to DIR] [--passphrase-env VAR]``: an online backup (administrator)."""
+    from caremgr import backup
+
+    _need_user(options, _("Sao lưu"))
+    passphrase = _backup_passphrase(args)
+    _open(options)
+    actor = _login(options)
+    info = backup.make_backup(actor, folder=args.to, passphrase=passphrase)
+    _say(_("Đã sao lưu vào {file} ({size} KB{encrypted}).").format(
+        file=info.path, size=max(1, round(info.size / 1024)),
+        encrypted=_(", mã hóa") if info.encrypted else ""))
+    _say(_("Nội dung: {counts}.").format(counts=_counts_text(info.counts)))
+    return 0
+
+
+def cmd_restore(args, options) -> int:
+    """``caremgr restore FILE [--yes]``: checks the file, keeps a safety copy, replaces the database."""
+    from pathlib import Path
+
+    from caremgr import auth, backup
+    from db.connection import describe, resolve_target
+
+    if not Path(args.file).is_file():
+        raise CannotRun(_("Không đọc được tệp {file}.").format(file=args.file))
+    passphrase = _backup_passphrase(args)
+    _open(options)
+    # A new machine (a database without users yet) may be filled from a backup without logging in.
+    actor = auth.SYSTEM if not auth.has_users() else None
+    if actor is None:
+        _need_user(options, _("Khôi phục"))
+        actor = _login(options)
+    info = backup.inspect_backup(args.file, passphrase)
+    _say(_("Bản sao lưu ngày {date}: {counts}.").format(date=info.created_label, counts=_counts_text(info.counts)))
+    if not args.yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise Refused(_("Khôi phục sẽ thay toàn bộ dữ liệu hiện có: thêm --yes để xác nhận."))
+        answer = input(_("Thay toàn bộ dữ liệu của {db} bằng bản sao lưu này? Gõ \"co\" để đồng ý: ").format(
+            db=describe(resolve_target(options.get("db"))).location))
+        if answer.strip().lower() not in ("co", "có", "yes", "y"):
+            raise Refused(_("Đã hủy, dữ liệu không thay đổi."))
+    result = backup.restore_backup(actor, args.file, passphrase=passphrase)
+    restored = result.restored_from
+    _say(_("Đã khôi phục bản sao lưu ngày {date} (phiên bản dữ liệu {version}): {counts}.").format(
+        date=restored.created_label, version=restored.schema_version, counts=_counts_text(restored.counts)))
+    _say(_("Dữ liệu trước khi khôi phục được giữ ở {file}").format(file=result.safety_copy))
+    return 0
+
+
 def not_yet(args, options) -> int:
     raise CannotRun(_("Lệnh \"{command}\" chưa có trong phiên bản này của caremgr.").format(command=args.command))
 
@@ -624,11 +743,14 @@ def not_yet(args, options) -> int:
 COMMANDS: dict[str, Callable] = {
     "init": cmd_init,
     "user": cmd_user,
+    "audit": cmd_audit,
     "import": cmd_import,
     "export": cmd_export,
     "template": cmd_template,
     "report": cmd_report,
     "consolidate": cmd_consolidate,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

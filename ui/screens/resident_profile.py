@@ -87,6 +87,14 @@ class ResidentProfile(ttk.Frame):
 
             self.rehab = RehabTab(self.notebook, self)
             self.notebook.add(self.rehab, text=_("Phục hồi chức năng"))
+
+            from ui.screens.consent_tab import ConsentTab
+
+            self.consent = ConsentTab(self.notebook, self)
+            self.notebook.add(self.consent, text=_("Dữ liệu cá nhân"))
+            from caremgr import audit
+
+            audit.record_view(self.actor, self.detail.id)  # who opened whose record (Law 91/2025)
         self.load()
 
     def select_tab(self, name: str) -> None:

@@ -50,7 +50,7 @@ class SettingsScreen(ttk.Frame):
             self.notebook.add(page, text=_(section))
             defs = [d for d in settings.DEFINITIONS if d.section == section]
             for i, d in enumerate(defs):
-                kind = {"list": "text", "choice": "choice"}.get(d.kind, "entry")
+                kind = {"list": "text", "choice": "choice", "bool": "check"}.get(d.kind, "entry")
                 choices = [(c, _(lbl)) for c, lbl in d.choices]
                 label = _(d.label) + (" " + _("(theo ngày hiệu lực)") if d.dated else "")
                 help_text = _(d.help) if d.help else ""
@@ -72,6 +72,16 @@ class SettingsScreen(ttk.Frame):
 
         self.facility_panel = FacilityPanel(self.notebook, self.actor)
         self.notebook.add(self.facility_panel, text=_("Điều kiện cơ sở"))
+        if self.actor.can("audit.view"):
+            from ui.screens.audit_panel import AuditPanel
+
+            self.audit_panel = AuditPanel(self.notebook, self.actor)
+            self.notebook.add(self.audit_panel, text=_("Nhật ký"))
+        if self.actor.can("backup.run"):
+            from ui.screens.backup_panel import BackupPanel
+
+            self.backup_panel = BackupPanel(self.notebook, shell)
+            self.notebook.add(self.backup_panel, text=_("Sao lưu"))
         if self.actor.can("users.manage"):
             from ui.screens.users_panel import UsersPanel
 
