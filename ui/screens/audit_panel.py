@@ -10,8 +10,11 @@ import ttkbootstrap as ttk
 from caremgr import audit
 from caremgr.dates import parse_date
 from caremgr.errors import CaremgrError
-from caremgr.i18n import _
+from caremgr.i18n import N_, _
 from ui.widgets import Field, scrolled_table
+
+ACTIONS = [("create", N_("Thêm")), ("update", N_("Sửa")), ("delete", N_("Xóa")), ("view", N_("Xem hồ sơ")),
+           ("login", N_("Đăng nhập")), ("issue", N_("Cấp số báo cáo")), ("export", N_("Xuất dữ liệu"))]
 
 
 class AuditPanel(ttk.Frame):
@@ -26,9 +29,8 @@ class AuditPanel(ttk.Frame):
             "resident": Field(bar, _("Mã đối tượng"), width=10, compact=True),
             "date_from": Field(bar, _("Từ ngày"), width=11, compact=True),
             "date_to": Field(bar, _("Đến ngày"), width=11, compact=True),
-            "action": Field(bar, _("Thao tác"), kind="choice", width=14, compact=True, choices=[
-                (None, _("Tất cả")), ("create", _("Thêm")), ("update", _("Sửa")), ("delete", _("Xóa")),
-                ("view", _("Xem hồ sơ")), ("login", _("Đăng nhập")), ("issue", _("Cấp số báo cáo"))]),
+            "action": Field(bar, _("Thao tác"), kind="choice", width=14, compact=True,
+                            choices=[(None, _("Tất cả")), *[(c, _(lbl)) for c, lbl in ACTIONS]]),
         }
         for column, field in enumerate(self.filters.values()):
             field.grid(row=0, column=column, sticky="nw", padx=(0, 8))
@@ -46,8 +48,8 @@ class AuditPanel(ttk.Frame):
         self.message = ttk.Label(self, text="", wraplength=900)
         self.message.pack(anchor="w", pady=(4, 0))
         self.table = scrolled_table(self, [
-            ("at", _("Thời điểm"), 130, False), ("user", _("Người dùng"), 90, False), ("action", _("Thao tác"), 70, False),
-            ("resident", _("Đối tượng"), 75, False), ("summary", _("Nội dung"), 480, True)], height=14)
+            ("at", _("Thời điểm"), 150, False), ("user", _("Người dùng"), 100, False), ("action", _("Thao tác"), 125, False),
+            ("resident", _("Đối tượng"), 80, False), ("summary", _("Nội dung"), 425, True)], height=14)
         self.refresh()
 
     def _filters(self) -> dict | None:
@@ -80,9 +82,11 @@ class AuditPanel(ttk.Frame):
             self.message.configure(text=str(exc), bootstyle="danger")
             return
         self.table.delete(*self.table.get_children())
+        labels = dict(ACTIONS)
         for r in self.rows:
             self.table.insert("", "end", iid=str(r.id), values=(
-                r.at.strftime("%d/%m/%Y %H:%M"), r.username, r.action, r.resident_code or "", r.summary or ""))
+                r.at.strftime("%d/%m/%Y %H:%M"), r.username, _(labels.get(r.action, r.action)), r.resident_code or "",
+                r.summary or ""))
         self.message.configure(text=_("{n} dòng (mới nhất trên cùng).").format(n=len(self.rows)), bootstyle="secondary")
 
     def verify(self) -> None:

@@ -33,11 +33,11 @@ class ConsentTab(ttk.Frame):
         form.pack(fill="x", pady=(6, 0))
         self.fields = {
             "given_on": Field(form, _("Ngày đồng ý"), width=11, required=True, compact=True),
-            "given_by": Field(form, _("Người đồng ý"), width=24, required=True, compact=True),
+            "given_by": Field(form, _("Người đồng ý"), width=20, required=True, compact=True),
             "relation": Field(form, _("Quan hệ"), kind="choice", choices=[(c, _(lbl)) for c, lbl in RELATIONS],
                               width=16, compact=True),
-            "scope": Field(form, _("Phạm vi đồng ý"), width=34, required=True, compact=True),
-            "document": Field(form, _("Văn bản, biên bản số"), width=18, compact=True),
+            "scope": Field(form, _("Phạm vi đồng ý"), width=30, required=True, compact=True),
+            "document": Field(form, _("Văn bản số"), width=14, compact=True),
         }
         for column, field in enumerate(self.fields.values()):
             field.grid(row=0, column=column, sticky="nw", padx=(0, 8))
