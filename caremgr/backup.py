@@ -151,6 +151,7 @@ def _write_backup(folder: Path, reason: str, passphrase: str | None) -> BackupIn
     kind, where = _current()
     now = datetime.now().replace(microsecond=0)
     dest = raw.backup_file_name(now, reason, folder)
+    raw.remove_leftovers(folder)
     fd, payload = tempfile.mkstemp(prefix=".payload-", dir=folder)
     os.close(fd)
     try:

@@ -97,3 +97,23 @@ class Conflict(CaremgrError):
         super().__init__(message)
         self.mine = mine or {}
         self.theirs = theirs or {}
+
+
+def user_message(exc: BaseException) -> str:
+    """What a user is told about a failure, in Vietnamese; a programming error becomes a general
+    sentence (the details go to the log), never a traceback."""
+    from caremgr.i18n import _
+    from db.errors import DatabaseBusy, SchemaTooNew
+
+    if isinstance(exc, CaremgrError):
+        return str(exc)
+    if isinstance(exc, SchemaTooNew):
+        return schema_too_new_message(exc)
+    text = str(exc).lower()
+    if isinstance(exc, DatabaseBusy) or "database is locked" in text or "database is busy" in text:
+        return _("Máy khác đang ghi dữ liệu (ví dụ đang nhập một danh sách dài) nên chưa lưu được. "
+                 "Không có gì bị mất: hãy đợi một lát rồi bấm lưu lại.")
+    if isinstance(exc, OSError):
+        return _("Không đọc/ghi được tệp: {error}").format(error=exc.strerror or exc)
+    return _("Đã xảy ra lỗi không mong đợi ({kind}). Dữ liệu đã lưu trước đó không bị ảnh hưởng; "
+             "chi tiết được ghi vào tệp nhật ký lỗi.").format(kind=type(exc).__name__)

@@ -18,6 +18,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -358,6 +359,25 @@ def backup_file_name(when: datetime, reason: str, folder: Path) -> Path:
     return path
 
 
+LEFTOVER_PATTERNS = (".payload-*", ".copy-*.sqlite", f"*{SUFFIX}.part")
+
+
+def remove_leftovers(folder: str | os.PathLike, older_than: float = 3600) -> list[Path]:
+    """Deletes the temporary files of a backup that was cut off (power cut, killed program).
+
+    Only files older than ``older_than`` seconds: a backup another PC is writing into the same
+    folder right now keeps its files."""
+    removed = []
+    limit = time.time() - older_than
+    for pattern in LEFTOVER_PATTERNS:
+        for path in Path(folder).glob(pattern):
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
 def before_migration_copy(sqlite_path: str | os.PathLike, old: int, new: int,
                           folder: str | os.PathLike | None = None) -> Path:
     """The backup taken just before an existing SQLite database is upgraded from ``old`` to ``new``:
@@ -371,6 +391,7 @@ def before_migration_copy(sqlite_path: str | os.PathLike, old: int, new: int,
     except OSError:  # the chosen folder (a USB stick) is not there: the copy goes next to the file
         target_folder = default_folder_for(source)
         target_folder.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target_folder)
     now = datetime.now().replace(microsecond=0)
     dest = backup_file_name(now, "before-migration", target_folder)
     fd, raw = tempfile.mkstemp(prefix=".copy-", suffix=".sqlite", dir=target_folder)

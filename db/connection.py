@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
+from db.errors import DatabaseBusy
 from db.models import database_proxy
 
 ENV_VAR = "CAREMGR_DB"
 APP_NAME = "caremgr"
 
 # WAL lets a reader (a report) run while a nurse saves; the busy timeout makes a second writer wait
-# instead of failing with "database is locked".
+# instead of failing with "database is locked". CAREMGR_SQLITE_BUSY_MS shortens it for the tests that
+# prove the retry below.
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 15000,
+    "busy_timeout": int(os.environ.get("CAREMGR_SQLITE_BUSY_MS", "15000")),
     "synchronous": "normal",
     "cache_size": -32000,
 }
@@ -81,7 +84,7 @@ def make_database(target: str) -> Database:
         )
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15)
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=SQLITE_PRAGMAS["busy_timeout"] / 1000)
 
 
 _DEFAULT = object()
@@ -126,14 +129,58 @@ def current_database() -> Database:
     return database
 
 
+# How long a save waits in all for another PC's unit of work (an import of a large list holds the write
+# lock until it commits) before the user is told the database is busy. Each attempt already waits
+# the busy timeout inside SQLite.
+WRITE_WAIT_SECONDS = float(os.environ.get("CAREMGR_WRITE_WAIT_SECONDS", "180"))
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+class _ImmediateTransaction:
+    """BEGIN IMMEDIATE, tried again while another connection holds the write lock.
+
+    Retrying is safe only here, before the unit of work has done anything: once the lock is held,
+    nothing inside the transaction can meet "database is locked" again (WAL readers never block it).
+    """
+
+    def __init__(self, database: SqliteDatabase):
+        self.database = database
+        self._helper = None
+
+    def __enter__(self):
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = 0.02
+        while True:
+            helper = self.database.atomic(lock_type="IMMEDIATE")
+            try:
+                entered = helper.__enter__()
+            except OperationalError as exc:
+                if not _is_lock_error(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise DatabaseBusy(WRITE_WAIT_SECONDS) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+                continue
+            self._helper = helper
+            return entered
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return self._helper.__exit__(exc_type, exc_val, exc_tb)
+
+
 def write_transaction():
     """A transaction for a unit of work that writes.
 
-    SQLite: BEGIN IMMEDIATE takes the write lock up front, so a second writer waits on the busy
-    timeout instead of failing half-way with "database is locked" when it upgrades a read lock.
-    Nested calls become savepoints.
+    SQLite: BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout,
+    then retries up to WRITE_WAIT_SECONDS) instead of failing half-way with "database is locked" when
+    it upgrades a read lock. Nested calls become savepoints.
     """
     database = current_database()
     if isinstance(database, SqliteDatabase) and not database.in_transaction():
-        return database.atomic(lock_type="IMMEDIATE")
+        return _ImmediateTransaction(database)
     return database.atomic()

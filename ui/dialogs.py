@@ -24,3 +24,9 @@ def choose_open_path(parent, title: str, filetypes) -> str | None:
     from tkinter import filedialog
 
     return filedialog.askopenfilename(parent=parent, title=title, filetypes=filetypes) or None
+
+
+def show_error(parent, title: str, message: str) -> None:
+    from ttkbootstrap.dialogs import Messagebox
+
+    Messagebox.show_error(message, title=title, parent=parent)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from caremgr.i18n import _
 from ui import dialogs
+from ui.error_log import describe_failure
 from ui.tasks import run_in_background
 
 XLSX_TYPES = [("Excel", "*.xlsx"), ("CSV", "*.csv")]
@@ -43,7 +44,7 @@ def _run(widget, work, done_text: str, path: str, open_after: bool, then=None) -
 
     def failed(error):
         if shell:
-            shell.toast(_("Không thực hiện được: {error}").format(error=error), error=True)
+            shell.toast(_("Không thực hiện được: {error}").format(error=describe_failure(error)), error=True)
 
     if shell:
         shell.busy(True)

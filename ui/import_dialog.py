@@ -13,6 +13,7 @@ from caremgr import resident_io
 from caremgr.errors import CaremgrError
 from caremgr.i18n import _
 from ui import dialogs
+from ui.error_log import describe_failure
 from ui.tasks import run_in_background
 
 OPEN_TYPES = [(_("Bảng tính"), "*.xlsx *.csv"), ("Excel", "*.xlsx"), ("CSV", "*.csv")]
@@ -143,7 +144,7 @@ class ImportDialog(ttk.Toplevel):
 
     def failed(self, error) -> None:
         self.import_button.configure(state="normal")
-        self.info.configure(text=_("Không nhập được: {error}").format(error=error), bootstyle="danger")
+        self.info.configure(text=_("Không nhập được: {error}").format(error=describe_failure(error)), bootstyle="danger")
 
     def cancel(self) -> None:
         if self.task is not None and not self.task.finished:

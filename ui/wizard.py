@@ -14,6 +14,7 @@ from caremgr.auth import MIN_PASSWORD_LENGTH
 from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, Problem, ValidationError
 from caremgr.i18n import _
+from ui.error_log import describe_failure
 from ui.tasks import run_in_background
 from ui.widgets import Field, show_problems
 
@@ -184,4 +185,4 @@ class SetupWizard(ttk.Frame):
         elif isinstance(error, CaremgrError):
             self.message.configure(text=str(error), bootstyle="danger")
         else:
-            self.message.configure(text=_("Lỗi không mong đợi: {error}").format(error=error), bootstyle="danger")
+            self.message.configure(text=describe_failure(error), bootstyle="danger")

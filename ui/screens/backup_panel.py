@@ -8,6 +8,7 @@ import ttkbootstrap as ttk
 
 from caremgr import backup
 from caremgr.i18n import _
+from ui.error_log import describe_failure
 from ui.tasks import run_in_background
 from ui.widgets import Field, scrolled_table
 
@@ -100,7 +101,7 @@ class BackupPanel(ttk.Frame):
         def failed(error):
             self.shell.busy(False)
             self.backup_button.configure(state="normal")
-            self.message.configure(text=_("Không sao lưu được: {error}").format(error=error), bootstyle="danger")
+            self.message.configure(text=_("Không sao lưu được: {error}").format(error=describe_failure(error)), bootstyle="danger")
 
         self.task = run_in_background(
             self, lambda: backup.make_backup(actor, folder=folder, passphrase=secret), done, failed)
@@ -141,7 +142,7 @@ class BackupPanel(ttk.Frame):
         def failed(error):
             self.shell.busy(False)
             self.restore_button.configure(state="normal")
-            self.message.configure(text=_("Không khôi phục: {error}").format(error=error), bootstyle="danger")
+            self.message.configure(text=_("Không khôi phục: {error}").format(error=describe_failure(error)), bootstyle="danger")
 
         self.task = run_in_background(
             self, lambda: backup.restore_backup(actor, path, passphrase=secret), done, failed)
