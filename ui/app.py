@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from pathlib import Path
+
 import ttkbootstrap as ttk
 
 from caremgr import settings, setup
 from caremgr.i18n import _, set_language
 from db.connection import describe, open_database, resolve_target
+from ui import fonts, preferences
+from ui.error_log import describe_failure
 
 THEMES = {"light": "bootstrap-light", "dark": "bootstrap-dark"}
+ICON = Path(__file__).with_name("assets") / "caremgr.png"  # drawn by tools/make_icon.py
+EXIT_AFTER_START = "CAREMGR_EXIT_AFTER_START"  # measuring start-up: quit once the first window is drawn
 
 
 class App:
@@ -19,9 +27,15 @@ class App:
         self.database_label = describe(self.target).location
         open_database(self.target)
         set_language(settings.get("ui.language") or "vi")
-        self.root = ttk.Window(title="caremgr", theme=THEMES.get(settings.get("ui.theme"), "bootstrap-light"),
-                               size=(1280, 780), minsize=(1000, 640))
+        self.preferences = preferences.load()
+        self.root = ttk.Window(title="caremgr", theme=THEMES.get(self.theme_name(), "bootstrap-light"),
+                               size=(1280, 780), minsize=(1000, 640),
+                               iconphoto=str(ICON) if ICON.is_file() else "")
+        self._restore_window()
         self.root.protocol("WM_DELETE_WINDOW", self.quit)
+        from ui import error_log
+
+        error_log.install(self.root)
         self.actor = None
         self.view = None
         self.demo_default = demo
@@ -80,7 +94,8 @@ class App:
 
         def failed(error) -> None:
             with contextlib.suppress(Exception):
-                shell.toast(_("Sao lưu tự động không thực hiện được: {error}").format(error=error), error=True)
+                shell.toast(_("Sao lưu tự động không thực hiện được: {error}").format(
+                    error=describe_failure(error)), error=True)
 
         run_in_background(shell, lambda: backup.daily_backup_if_due(actor), done, failed)
 
@@ -94,13 +109,55 @@ class App:
         threading.Thread(target=icd10.warm_up, daemon=True).start()
 
     def apply_appearance(self) -> None:
-        """Re-reads language and theme after Settings changed them."""
+        """Re-reads language and theme after Settings changed them (the one who changed the theme sees it)."""
         set_language(settings.get("ui.language") or "vi")
-        self.root.style.theme_use(THEMES.get(settings.get("ui.theme"), "bootstrap-light"))
+        self.preferences = preferences.update(theme=settings.get("ui.theme") or "light")
+        self.root.style.theme_use(THEMES.get(self.theme_name(), "bootstrap-light"))
+        fonts.apply_scale(self.root, preferences.font_scale(self.preferences))
+
+    # --- what this PC remembers (ui/preferences.py) ----------------------------------------------
+    def theme_name(self) -> str:
+        """This PC's choice (Xem → Giao diện tối), else the centre's setting."""
+        chosen = self.preferences.get("theme")
+        return chosen if chosen in THEMES else (settings.get("ui.theme") or "light")
+
+    def set_theme(self, name: str) -> None:
+        self.preferences = preferences.update(theme=name)
+        self.root.style.theme_use(THEMES.get(name, "bootstrap-light"))
+        fonts.apply_scale(self.root, preferences.font_scale(self.preferences))  # the theme resets table rows
+
+    def change_font_size(self, step: int) -> float:
+        """Ctrl++ / Ctrl+− / Ctrl+0: one step bigger, smaller, or back to normal; remembered on this PC."""
+        scale = preferences.next_font_scale(preferences.font_scale(self.preferences), step)
+        self.preferences = preferences.update(font_scale=scale)
+        fonts.apply_scale(self.root, scale)
+        return scale
+
+    def _restore_window(self) -> None:
+        fonts.apply_scale(self.root, preferences.font_scale(self.preferences))
+        geometry = preferences.fitted_geometry(self.preferences.get("geometry"), self.root.winfo_screenwidth(),
+                                               self.root.winfo_screenheight())
+        if geometry:
+            self.root.geometry(geometry)
+        if self.preferences.get("zoomed"):
+            try:
+                self.root.state("zoomed")  # Windows; X11 window managers use the attribute below
+            except Exception:  # noqa: BLE001
+                with contextlib.suppress(Exception):
+                    self.root.attributes("-zoomed", True)
+
+    def _remember_window(self) -> None:
+        try:
+            zoomed = self.root.state() == "zoomed"
+            geometry = self.root.wm_geometry()
+        except Exception:  # noqa: BLE001 - already destroyed
+            return
+        self.preferences = preferences.update(zoomed=zoomed, **({} if zoomed else {"geometry": geometry}))
 
     def quit(self) -> None:
         from db.connection import close_database
 
+        self._remember_window()
         try:
             self.root.destroy()
         finally:
@@ -124,5 +181,23 @@ def run(db_target: str | None = None, *, demo: bool = False) -> int:
         messagebox.showerror("caremgr", text, parent=root)
         root.destroy()
         return 2
+    if os.environ.get(EXIT_AFTER_START):
+        app.root.update()  # the login (or set-up) window is mapped and drawn
+        print(f"caremgr: start-up {_process_age_ms():.0f} ms ({type(app.view).__name__} shown)", flush=True)
+        app.quit()
+        return 0
     app.root.mainloop()
     return 0
+
+
+def _process_age_ms() -> float:
+    """Milliseconds since this process started, bundle unpacking and interpreter start included
+    (Linux, from /proc; elsewhere nan: time the whole run from outside instead)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            started_ticks = int(stat.read().rpartition(")")[2].split()[19])
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            up = float(uptime.read().split()[0])
+        return (up - started_ticks / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return float("nan")

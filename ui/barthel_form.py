@@ -38,7 +38,7 @@ class BarthelForm(ttk.Frame):
         if with_header:
             head = ttk.Frame(self)
             head.grid(row=0, column=0, columnspan=columns, sticky="we")
-            self.fields["assessed_on"] = Field(head, _("Ngày đánh giá"), width=12, required=True, compact=True)
+            self.fields["assessed_on"] = Field(head, _("Ngày đánh giá"), kind="date", width=12, required=True, compact=True)
             self.fields["assessed_on"].grid(row=0, column=0, sticky="nw", padx=(0, 10))
             self.fields["assessor"] = Field(head, _("Người đánh giá (chọn hoặc gõ tên)"), kind="combo",
                                             choices=[label for _id, label in staff_choices], width=30,

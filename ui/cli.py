@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "CAREMGR_DB), --user TÊN (mật khẩu lấy từ CAREMGR_PASSWORD hoặc hỏi), --lang vi|en."),
     )
     parser.add_argument("--version", action="store_true", help=_("in phiên bản rồi thoát"))
+    parser.add_argument("--self-test", action="store_true",
+                        help=_("tự kiểm tra bản cài đặt trên một cơ sở dữ liệu mẫu tạm (mở cửa sổ, tạo PDF) rồi thoát"))
     parser.add_argument("--demo", action="store_true",
                         help=_("khi mở cửa sổ trên cơ sở dữ liệu trống: chọn sẵn \"nạp dữ liệu mẫu\" trong bước thiết lập"))
     sub = parser.add_subparsers(dest="command", metavar=_("LỆNH"))
@@ -770,6 +772,10 @@ def main(argv: list[str] | None = None) -> int:
 
             _say(f"caremgr {__version__}")
             return 0
+        if args.self_test:
+            from ui.self_test import run_self_test
+
+            return run_self_test()
         if args.command is None:
             from ui.app import run
 
@@ -793,9 +799,9 @@ def main(argv: list[str] | None = None) -> int:
               .format(kind=type(exc).__name__, error=exc), file=sys.stderr)
         return 2
     finally:
-        from db.connection import close_database
-
-        close_database()
+        connection = sys.modules.get("db.connection")
+        if connection is not None:  # --version, --help: nothing opened, so peewee is not even imported
+            connection.close_database()
 
 
 if __name__ == "__main__":

@@ -30,6 +30,16 @@ def open_with_system_viewer(path: str | Path) -> None:
         subprocess.Popen(["xdg-open", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def user_guide_path() -> Path | None:
+    """The Vietnamese user guide: docs/guide beside the code, or inside the bundle."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "docs" / "guide" / "HUONG-DAN.md", Path(getattr(sys, "_MEIPASS", here)) / "docs"
+                      / "guide" / "HUONG-DAN.md"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _run(widget, work, done_text: str, path: str, open_after: bool, then=None) -> None:
     """Runs ``work`` off the Tk thread; then a note, the file opened, and ``then(result)`` on the Tk thread."""
     shell = _shell_of(widget)

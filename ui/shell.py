@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import ttkbootstrap as ttk
 
 from caremgr import settings
 from caremgr.i18n import N_, _
+from ui import menus, preferences
 
 # (key, label, icon, permission needed to see it)
 NAVIGATION = [
@@ -71,6 +74,7 @@ class MainShell(ttk.Frame):
                                 command=lambda k=key: self.show(k), width=22)
             button.pack(fill="x", pady=2)
             self.nav_buttons[key] = button
+            ttk.ToolTip(button, text=f"{_(label)} ({menus.screen_shortcut(len(self.nav_buttons))[1]})")
         ttk.Button(nav, text=_("Đăng xuất"), icon="box-arrow-right", bootstyle="dark", compound="left",
                    command=self.logout, width=22).pack(side="bottom", fill="x")
 
@@ -95,19 +99,71 @@ class MainShell(ttk.Frame):
         self.body = ttk.Frame(self)
         self.body.pack(side="left", fill="both", expand=True)
         self._bind_keys()
-        self.show("dashboard" if "dashboard" in self.nav_buttons else next(iter(self.nav_buttons)))
+        self.app.root.configure(menu=menus.build(self))
+        remembered = preferences.last_screen(self.actor.username)
+        first = remembered if remembered in self.nav_buttons else (
+            "dashboard" if "dashboard" in self.nav_buttons else next(iter(self.nav_buttons)))
+        self.show(first)
 
     def _bind_keys(self) -> None:
         root = self.app.root
-        for sequence, method in [("<Control-f>", "focus_search"), ("<Control-n>", "new_resident"),
-                                 ("<Control-s>", "save"), ("<F5>", "refresh"), ("<Escape>", "back")]:
-            root.bind(sequence, lambda _e, m=method: self._dispatch(m))
+        for method in ("focus_search", "new_resident", "save", "refresh", "back"):
+            root.bind(menus.SHORTCUTS[method][0], lambda _e, m=method: self.dispatch(m))
+        root.bind(menus.SHORTCUTS["quit"][0], lambda _e: self.app.quit())
+        root.bind(menus.SHORTCUTS["help"][0], lambda _e: self.show_shortcuts())
+        for step, names in ((1, ("<Control-plus>", "<Control-equal>", "<Control-KP_Add>")),
+                            (-1, ("<Control-minus>", "<Control-KP_Subtract>")), (0, ("<Control-0>",))):
+            for sequence in names:
+                root.bind(sequence, lambda _e, s=step: self.app.change_font_size(s) or "break")
+        for index, (key, _label) in enumerate(self.screen_labels(), start=1):
+            root.bind(menus.screen_shortcut(index)[0], lambda _e, k=key: self.show(k) or "break")
 
-    def _dispatch(self, method: str) -> str:
+    def screen_labels(self) -> list[tuple[str, str]]:
+        return [(key, _(label)) for key, label, _icon, _perm in NAVIGATION if key in self.nav_buttons]
+
+    def dispatch(self, method: str) -> str:
+        """A shortcut goes to the screen on show; Ctrl+F and Ctrl+N work from every screen."""
+        if not self.winfo_exists():
+            return "break"
         handler = getattr(self.screen, method, None)
         if callable(handler):
             handler()
+        elif method in ("focus_search", "new_resident") and "residents" in self.nav_buttons:
+            if method == "new_resident" and not self.actor.can("residents.edit"):
+                return "break"
+            if self.show("residents"):
+                self.after_idle(getattr(self.screen, method))
         return "break"
+
+
+    def show_shortcuts(self) -> None:
+        """A small window listing the keys (F1, Trợ giúp → Phím tắt)."""
+        window = ttk.Toplevel(title=_("Phím tắt"), resizable=(False, False))
+        window.transient(self.app.root)
+        box = ttk.Frame(window, padding=16)
+        box.pack(fill="both", expand=True)
+        for row, (keys, meaning) in enumerate(menus.shortcut_lines(self)):
+            ttk.Label(box, text=keys, font=("TkFixedFont", 10, "bold")).grid(row=row, column=0, sticky="w", padx=(0, 16))
+            ttk.Label(box, text=meaning).grid(row=row, column=1, sticky="w", pady=1)
+        close = ttk.Button(box, text=_("Đóng (Esc)"), command=window.destroy, bootstyle="secondary")
+        close.grid(row=row + 1, column=0, columnspan=2, pady=(12, 0))
+        window.bind("<Escape>", lambda _e: window.destroy())
+        close.focus_set()
+        self.shortcuts_window = window
+
+    def open_guide(self) -> None:
+        from ui.files import open_with_system_viewer, user_guide_path
+
+        guide = user_guide_path()
+        if guide is None:
+            self.toast(_("Không tìm thấy tệp hướng dẫn sử dụng."), error=True)
+        else:
+            open_with_system_viewer(guide)
+
+    def destroy(self) -> None:
+        with contextlib.suppress(Exception):  # the root is going away too
+            self.app.root.configure(menu="")
+        super().destroy()
 
     def _replace_screen(self, make, key: str) -> bool:
         leave = getattr(self.screen, "can_leave", None)
@@ -120,6 +176,7 @@ class MainShell(ttk.Frame):
         self.screen = make()
         self.screen.pack(fill="both", expand=True)
         self.current_key = key
+        preferences.remember_screen(self.actor.username, key)
         return True
 
     def show(self, key: str) -> bool:

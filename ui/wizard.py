@@ -54,7 +54,7 @@ class SetupWizard(ttk.Frame):
                                "ngày hiệu lực mới."), wraplength=900, bootstyle="secondary").grid(
             row=0, column=0, columnspan=2, sticky="w", pady=(0, 8))
         self._add_fields(page, STEP_KEYS[1], start_row=1)
-        self.effective = Field(page, _("Áp dụng từ ngày (dd/mm/yyyy)"), width=20)
+        self.effective = Field(page, _("Áp dụng từ ngày (dd/mm/yyyy)"), kind="date", width=20)
         self.effective.set(format_date(date(date.today().year, 1, 1)))
         self.effective.grid(row=10, column=0, sticky="w", pady=4)
 

@@ -47,7 +47,9 @@ def demo_db(demo_template, tmp_path) -> str:
 
 
 @pytest.fixture
-def make_app(xvfb, tmp_path):
+def make_app(xvfb, tmp_path, monkeypatch):
+    # What the PC remembers (window, last screen, text size) stays inside the test.
+    monkeypatch.setenv("CAREMGR_PREFERENCES", str(tmp_path / "preferences.json"))
     apps = []
 
     def factory(target: str | None = None, **kwargs):

@@ -74,7 +74,10 @@ def test_english_catalogue_is_selectable(make_app, demo_db):
         pump(app.root)
         assert app.view.button.cget("text") == "Log in"
         shell = login(app)
+        assert shell.current_key == "settings"  # where this user left off
         assert shell.nav_buttons["residents"].cget("text") == "Residents"
+        shell.nav_buttons["dashboard"].invoke()
+        pump(app.root)
         assert shell.screen.tiles["in_care"].master.winfo_children()[1].cget("text") == "In care"
     finally:
         set_language("vi")

@@ -27,8 +27,8 @@ class AuditPanel(ttk.Frame):
         self.filters = {
             "username": Field(bar, _("Người dùng"), width=14, compact=True),
             "resident": Field(bar, _("Mã đối tượng"), width=10, compact=True),
-            "date_from": Field(bar, _("Từ ngày"), width=11, compact=True),
-            "date_to": Field(bar, _("Đến ngày"), width=11, compact=True),
+            "date_from": Field(bar, _("Từ ngày"), kind="date", width=11, compact=True),
+            "date_to": Field(bar, _("Đến ngày"), kind="date", width=11, compact=True),
             "action": Field(bar, _("Thao tác"), kind="choice", width=14, compact=True,
                             choices=[(None, _("Tất cả")), *[(c, _(lbl)) for c, lbl in ACTIONS]]),
         }

@@ -8,6 +8,7 @@ from caremgr import insurance
 from caremgr.dates import format_date
 from caremgr.i18n import _
 from ui.screens.insurance_screen import CardForm
+from ui.widgets import show_empty
 
 
 class CardsTab(ttk.Frame):
@@ -41,6 +42,7 @@ class CardsTab(ttk.Frame):
                 row.number, f"{row.group} – {row.group_label}" if row.group else _("(thẻ mẫu mới: chỉ mã số BHXH)"),
                 row.level or "", format_date(row.valid_from), format_date(row.valid_to), row.facility,
                 row.status_label))
+        show_empty(self.table, _("Chưa có thẻ BHYT nào. Nhập số thẻ và hạn dùng ở dưới rồi bấm Lưu."))
         current = self.rows[0] if self.rows else None
         editable = not self.profile.detail.read_only
         self.form.for_resident(self.resident_id if editable else None, current.facility if current else "")

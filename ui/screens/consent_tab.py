@@ -32,7 +32,7 @@ class ConsentTab(ttk.Frame):
         form = ttk.Frame(self)
         form.pack(fill="x", pady=(6, 0))
         self.fields = {
-            "given_on": Field(form, _("Ngày đồng ý"), width=11, required=True, compact=True),
+            "given_on": Field(form, _("Ngày đồng ý"), kind="date", width=11, required=True, compact=True),
             "given_by": Field(form, _("Người đồng ý"), width=20, required=True, compact=True),
             "relation": Field(form, _("Quan hệ"), kind="choice", choices=[(c, _(lbl)) for c, lbl in RELATIONS],
                               width=16, compact=True),

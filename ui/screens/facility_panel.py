@@ -42,7 +42,7 @@ class ChecklistPage(ttk.Frame):
         self.fields = {
             "title": Field(form, _("Nội dung"), width=50, required=True),
             "met": Field(form, _("Đạt/Thực hiện được"), kind="check"),
-            "met_on": Field(form, _("Từ ngày"), width=12),
+            "met_on": Field(form, _("Từ ngày"), kind="date", width=12),
             "note": Field(form, _("Ghi chú"), width=24),
         }
         for i, field in enumerate(self.fields.values()):

@@ -11,7 +11,7 @@ from caremgr import health, icd10
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, show_problems
+from ui.widgets import Field, show_empty, show_problems
 
 CHECK_COLUMNS = [
     ("check_date", "Ngày", 92), ("pulse", "Mạch", 60), ("bp", "Huyết áp", 90), ("temperature", "Nhiệt độ", 75),
@@ -62,7 +62,7 @@ class HealthTab(ttk.Frame):
         form = ttk.Frame(page)
         form.pack(fill="x")
         self.check_fields = {
-            "check_date": Field(form, _("Ngày khám"), width=12),
+            "check_date": Field(form, _("Ngày khám"), kind="date", width=12),
             "pulse": Field(form, _("Mạch (lần/phút)"), width=10),
             "blood_pressure": Field(form, _("Huyết áp (mmHg)"), width=10),
             "temperature": Field(form, _("Nhiệt độ (°C)"), width=10),
@@ -144,7 +144,7 @@ class HealthTab(ttk.Frame):
         self.ncd = tk.BooleanVar()
         ttk.Checkbutton(picker, text=_("Mạn tính"), variable=self.chronic).grid(row=1, column=1, padx=8)
         ttk.Checkbutton(picker, text=_("Bệnh không lây nhiễm"), variable=self.ncd).grid(row=1, column=2, padx=8)
-        self.onset = Field(picker, _("Ngày phát hiện"), width=12)
+        self.onset = Field(picker, _("Ngày phát hiện"), kind="date", width=12)
         self.onset.grid(row=0, column=4, rowspan=2, sticky="nw", padx=8)
         self.icd_results.bind("<<ListboxSelect>>", lambda _e: self._icd_selected())
         self.add_condition_button = ttk.Button(picker, text=_("Thêm bệnh"), bootstyle="success",
@@ -213,11 +213,11 @@ class HealthTab(ttk.Frame):
         form = ttk.Frame(page)
         form.pack(fill="x")
         self.referral_fields = {
-            "referral_date": Field(form, _("Ngày chuyển"), width=12),
+            "referral_date": Field(form, _("Ngày chuyển"), kind="date", width=12),
             "facility": Field(form, _("Nơi chuyển đến"), width=30),
             "reason": Field(form, _("Lý do"), width=30),
             "result": Field(form, _("Kết quả"), width=24),
-            "return_date": Field(form, _("Ngày về"), width=12),
+            "return_date": Field(form, _("Ngày về"), kind="date", width=12),
         }
         for i, field in enumerate(self.referral_fields.values()):
             field.grid(row=0, column=i, sticky="nw", padx=(0, 6))
@@ -335,14 +335,17 @@ class HealthTab(ttk.Frame):
                 _marked(_num(row.temperature), f.get("temperature")), _num(row.weight_kg),
                 _marked(_num(row.bmi), f.get("bmi")), _marked(_num(row.spo2), f.get("spo2")),
                 _marked(_num(row.glucose), f.get("glucose")), row.examiner or "", row.findings or ""))
+        show_empty(self.check_table, _("Chưa có lần khám nào. Nhập các chỉ số ở trên rồi bấm \"Ghi lần khám\"."))
         self.condition_table.delete(*self.condition_table.get_children())
         for c in health.list_conditions(self.actor, self.resident_id):
             self.condition_table.insert("", "end", iid=str(c.id), values=(
                 c.icd10, c.title, _("Có") if c.chronic else "", _(dict(health.CONDITION_STATUSES).get(c.status, c.status)),
                 format_date(c.onset_date)))
+        show_empty(self.condition_table, _("Chưa ghi bệnh lý nào. Gõ tên bệnh hoặc mã ICD-10 vào ô tìm ở trên."))
         self.referral_table.delete(*self.referral_table.get_children())
         for r in health.list_referrals(self.actor, self.resident_id):
             self.referral_table.insert("", "end", iid=str(r.id), values=(
                 format_date(r.referral_date), r.facility, r.reason or "", r.result or "", format_date(r.return_date)))
+        show_empty(self.referral_table, _("Chưa có lần chuyển viện nào."))
         self._series = health.series(self.actor, self.resident_id)
         self.draw_chart()

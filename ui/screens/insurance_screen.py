@@ -12,7 +12,7 @@ from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from ui.colours import text_colour
-from ui.widgets import Field, show_problems
+from ui.widgets import CalendarButton, Field, show_empty, show_problems
 
 STATUS_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "none": "danger"}
 
@@ -27,8 +27,8 @@ class CardForm(ttk.Frame):
         self.resident_id: int | None = None
         self.fields = {
             "number": Field(self, _("Số thẻ BHYT (15 ký tự hoặc mã số BHXH 10 số)"), width=24),
-            "valid_from": Field(self, _("Từ ngày"), width=12),
-            "valid_to": Field(self, _("Đến ngày"), width=12),
+            "valid_from": Field(self, _("Từ ngày"), kind="date", width=12),
+            "valid_to": Field(self, _("Đến ngày"), kind="date", width=12),
             "facility": Field(self, _("Nơi đăng ký KCB ban đầu (mã - tên)"), width=26),
         }
         for i, field in enumerate(self.fields.values()):
@@ -90,7 +90,8 @@ class InsuranceScreen(ttk.Frame):
         ttk.Label(bar, text=_("Tính đến ngày:")).pack(side="left")
         self.on_entry = ttk.Entry(bar, width=12)
         self.on_entry.insert(0, format_date(date.today()))
-        self.on_entry.pack(side="left", padx=6)
+        self.on_entry.pack(side="left", padx=(6, 2))
+        CalendarButton(bar, self.on_entry, on_pick=self.refresh).pack(side="left", padx=(0, 6))
         self.on_entry.bind("<Return>", lambda _e: self.refresh())
         self.view_button = ttk.Button(bar, text=_("Xem"), bootstyle="secondary-outline", command=self.refresh)
         self.view_button.pack(side="left")
@@ -157,6 +158,8 @@ class InsuranceScreen(ttk.Frame):
             self.table.insert("", "end", iid=str(row.resident_id), tags=(row.status,), values=(
                 row.code, row.full_name, row.birth.display, row.card_number or "", format_date(row.valid_to),
                 row.status_label))
+        show_empty(self.table, _("Không có ai cần cấp hay gia hạn thẻ vào ngày này: mọi đối tượng đang chăm sóc "
+                                 "đều có thẻ còn hạn quá 30 ngày."))
         self.form.for_resident(None)
 
     def status_of(self, code: str) -> str | None:

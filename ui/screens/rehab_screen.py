@@ -13,6 +13,7 @@ from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from caremgr.text import search_key
+from ui.widgets import CalendarButton
 
 # Character widths of the day sheet's columns: tick, resident, intervention, minutes, staff, note, recorded.
 WIDTHS = (3, 24, 24, 4, 20, 9, 12)
@@ -92,7 +93,8 @@ class RehabScreen(ttk.Frame):
         ttk.Label(bar, text=_("Ngày:")).pack(side="left")
         self.day_entry = ttk.Entry(bar, width=12)
         self.day_entry.insert(0, format_date(date.today()))
-        self.day_entry.pack(side="left", padx=6)
+        self.day_entry.pack(side="left", padx=(6, 2))
+        CalendarButton(bar, self.day_entry, on_pick=self.refresh).pack(side="left", padx=(0, 6))
         self.day_entry.bind("<Return>", lambda _e: self.refresh())
         self.view_button = ttk.Button(bar, text=_("Xem"), bootstyle="secondary-outline", command=self.refresh)
         self.view_button.pack(side="left")
@@ -159,7 +161,8 @@ class RehabScreen(ttk.Frame):
         if shown:
             self.empty.grid_remove()
         else:
-            self.empty.configure(text=_("Không có đối tượng nào có kế hoạch đang thực hiện vào ngày này.")
+            self.empty.configure(text=_("Không có đối tượng nào có kế hoạch đang thực hiện vào ngày này. Lập kế "
+                                        "hoạch trong hồ sơ đối tượng, thẻ \"Phục hồi chức năng\".")
                                  if not self.lines else _("Không có đối tượng nào khớp với từ tìm."))
             self.empty.grid(row=0, column=0, columnspan=7, sticky="w")
         self.after_idle(self._align_header)

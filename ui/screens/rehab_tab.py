@@ -81,8 +81,8 @@ class RehabTab(ttk.Frame):
                                         ("responsible", _("Phụ trách"), 110, True)], height=10)
         self.plan_table.bind("<<TreeviewSelect>>", lambda _e: self._plan_selected())
         self.plan_fields = {
-            "start_date": Field(form, _("Ngày bắt đầu"), width=12, required=True),
-            "review_date": Field(form, _("Ngày đánh giá lại"), width=12, required=True),
+            "start_date": Field(form, _("Ngày bắt đầu"), kind="date", width=12, required=True),
+            "review_date": Field(form, _("Ngày đánh giá lại"), kind="date", width=12, required=True),
             "responsible_id": Field(form, _("Người phụ trách"), kind="choice", choices=[(None, ""), *self.staff],
                                     width=30),
             "status": Field(form, _("Trạng thái"), kind="choice", choices=_choices(vocab.PLAN_STATUSES, False),
@@ -189,10 +189,10 @@ class RehabTab(ttk.Frame):
         self.goal_fields = {
             "domain": Field(form, _("Lĩnh vực"), kind="choice", choices=_choices(vocab.GOAL_DOMAINS, False), width=18),
             "statement": Field(form, _("Mục tiêu (đo lường được)"), width=56, required=True),
-            "target_date": Field(form, _("Thời hạn"), width=12),
+            "target_date": Field(form, _("Thời hạn"), kind="date", width=12),
             "status": Field(form, _("Kết quả"), kind="choice", choices=_choices(vocab.GOAL_STATUSES, False), width=18),
             "outcome_note": Field(form, _("Nhận xét"), width=56),
-            "achieved_date": Field(form, _("Ngày đạt"), width=12),
+            "achieved_date": Field(form, _("Ngày đạt"), kind="date", width=12),
         }
         for i, field in enumerate(self.goal_fields.values()):
             field.grid(row=i // 3, column=i % 3, sticky="nw", padx=(0, 8))
@@ -325,7 +325,7 @@ class RehabTab(ttk.Frame):
         entry = ttk.Frame(sessions)
         entry.pack(fill="x")
         self.session_fields = {
-            "session_date": Field(entry, _("Ngày"), width=11, required=True),
+            "session_date": Field(entry, _("Ngày"), kind="date", width=11, required=True),
             "intervention_id": Field(entry, _("Can thiệp"), kind="choice", choices=[], width=24, required=True),
             "minutes": Field(entry, _("Số phút"), width=7, required=True),
             "staff_id": Field(entry, _("Người thực hiện"), kind="choice", choices=[(None, ""), *self.staff], width=24),
@@ -545,7 +545,7 @@ class RehabTab(ttk.Frame):
         head = ttk.Frame(page)
         head.pack(fill="x")
         self.functional_fields = {
-            "assessed_on": Field(head, _("Ngày đánh giá"), width=12, required=True),
+            "assessed_on": Field(head, _("Ngày đánh giá"), kind="date", width=12, required=True),
             "assessor": Field(head, _("Người đánh giá (chọn hoặc gõ tên)"), kind="combo",
                               choices=[label for _i, label in self.staff], width=34, required=True),
         }

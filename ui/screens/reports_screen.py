@@ -117,8 +117,8 @@ class ReturnPanel(ttk.Frame):
         self.year = Field(bar, _("Năm"), width=6, compact=True)
         self.year.set(today.year)
         self.year.grid(row=0, column=1, sticky="nw", padx=(0, 8))
-        self.start = Field(bar, _("Từ ngày"), width=11, compact=True)
-        self.end = Field(bar, _("Đến ngày"), width=11, compact=True)
+        self.start = Field(bar, _("Từ ngày"), kind="date", width=11, compact=True)
+        self.end = Field(bar, _("Đến ngày"), kind="date", width=11, compact=True)
         self.start.grid(row=0, column=2, sticky="nw", padx=(0, 8))
         self.end.grid(row=0, column=3, sticky="nw", padx=(0, 8))
         self.view_button = ttk.Button(bar, text=_("Xem số liệu"), icon="table", bootstyle="primary",

@@ -122,7 +122,7 @@ class ResidentProfile(ttk.Frame):
         self._place(page, "full_name", Field(page, _("Họ và tên"), required=True, width=36), 0, 1)
         self._place(page, "sex", Field(page, _("Giới tính"), kind="choice", choices=_choices(SEXES), required=True,
                                        width=36), 1, 0)
-        self._place(page, "birth", Field(page, _("Ngày sinh"), required=True, width=36,
+        self._place(page, "birth", Field(page, _("Ngày sinh"), kind="date", required=True, width=36,
                                          help_text=_("dd/mm/yyyy, hoặc chỉ năm (yyyy) khi không rõ ngày")), 1, 1)
         self._place(page, "ethnicity", Field(page, _("Dân tộc"), kind="combo", width=36,
                                              choices=[name for _code, name in ETHNICITIES]), 2, 0)
@@ -202,7 +202,7 @@ class ResidentProfile(ttk.Frame):
                                                    choices=_choices(DISABILITY_TYPES, blank=True)), 1, 0)
         self._place(page, "disability_severity", Field(page, _("Mức độ khuyết tật"), kind="choice", width=36,
                                                        choices=_choices(DISABILITY_SEVERITIES, blank=True)), 1, 1)
-        self._place(page, "admission_date", Field(page, _("Ngày tiếp nhận"), required=True, width=36,
+        self._place(page, "admission_date", Field(page, _("Ngày tiếp nhận"), kind="date", required=True, width=36,
                                                   help_text="dd/mm/yyyy"), 2, 0)
         self._place(page, "admission_decision", Field(page, _("Số quyết định tiếp nhận"), width=36,
                                                       help_text=_("Ví dụ 125/QĐ-TTBTXH")), 2, 1)
@@ -246,7 +246,7 @@ class ResidentProfile(ttk.Frame):
         self.status_label = ttk.Label(page, text="", font=("TkDefaultFont", 11, "bold"))
         self.status_label.grid(row=0, column=0, columnspan=2, sticky="w", pady=(0, 8))
         self.discharge_fields = {
-            "on": Field(page, _("Ngày ra khỏi cơ sở"), required=True, width=36, help_text="dd/mm/yyyy"),
+            "on": Field(page, _("Ngày ra khỏi cơ sở"), kind="date", required=True, width=36, help_text="dd/mm/yyyy"),
             "reason": Field(page, _("Lý do"), kind="choice", required=True, width=36,
                             choices=_choices(DISCHARGE_REASONS)),
             "note": Field(page, _("Ghi chú"), width=36),

@@ -169,7 +169,7 @@ class ResidentsScreen(ttk.Frame):
         self.next_button.configure(state="normal" if last < total else "disabled")
         if total:
             self.empty_label.configure(text="")
-        elif self.search.get().strip() or any(self.current_filter().__dict__[k] for k in self.filters):
+        elif residents.search(self.actor, residents.ResidentFilter(), limit=1).total:
             self.empty_label.configure(text=_("Không có đối tượng nào khớp. Thử bỏ bớt điều kiện lọc hoặc gõ ít chữ hơn."))
         else:
             self.empty_label.configure(text=_("Chưa có đối tượng nào. Bấm \"Thêm đối tượng\" hoặc \"Nhập từ Excel\" "

@@ -33,8 +33,8 @@ class ReviewDialog(ttk.Toplevel):
         head = ttk.Frame(body)
         head.pack(fill="x", pady=(6, 0))
         self.fields: dict[str, Field] = {
-            "reviewed_on": Field(head, _("Ngày đánh giá lại"), width=12, required=True),
-            "next_review_date": Field(head, _("Ngày đánh giá lại tiếp theo (bỏ trống nếu kết thúc kế hoạch)"),
+            "reviewed_on": Field(head, _("Ngày đánh giá lại"), kind="date", width=12, required=True),
+            "next_review_date": Field(head, _("Ngày đánh giá lại tiếp theo (bỏ trống nếu kết thúc kế hoạch)"), kind="date",
                                       width=12),
             "summary": Field(head, _("Nhận xét chung"), width=44),
         }
@@ -49,7 +49,7 @@ class ReviewDialog(ttk.Toplevel):
             ttk.Label(goals, text=f"{goal.domain_label}: {goal.statement}", wraplength=420).grid(
                 row=row, column=0, sticky="nw", padx=(0, 10), pady=2)
             status = Field(goals, _("Kết quả"), kind="choice", choices=[(c, _(lbl)) for c, lbl in OUTCOMES], width=16)
-            achieved = Field(goals, _("Ngày đạt"), width=12)
+            achieved = Field(goals, _("Ngày đạt"), kind="date", width=12)
             note = Field(goals, _("Nhận xét"), width=36)
             if goal.status != "open":
                 status.set(goal.status)

@@ -10,7 +10,7 @@ from caremgr import auth, settings
 from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, Problem, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, show_problems
+from ui.widgets import CalendarButton, Field, show_problems
 
 SECTIONS = [settings.SECTION_CENTRE, settings.SECTION_AGENCY, settings.SECTION_TARGETS, settings.SECTION_CARE,
             settings.SECTION_APP]
@@ -35,7 +35,8 @@ class SettingsScreen(ttk.Frame):
         ttk.Label(bar, text=_("Các mục có ngày hiệu lực áp dụng từ ngày (dd/mm/yyyy):")).pack(side="left")
         self.effective = ttk.Entry(bar, width=12)
         self.effective.insert(0, format_date(date.today()))
-        self.effective.pack(side="left", padx=6)
+        self.effective.pack(side="left", padx=(6, 2))
+        CalendarButton(bar, self.effective).pack(side="left", padx=(0, 6))
         self.save_button = ttk.Button(bar, text=_("Lưu cài đặt"), bootstyle="success", command=self.save,
                                       state="normal" if self.can_edit else "disabled")
         self.save_button.pack(side="right")

@@ -11,7 +11,7 @@ from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, Conflict, ValidationError
 from caremgr.i18n import N_, _
 from ui.colours import text_colour
-from ui.widgets import Field, scrolled_table, show_problems
+from ui.widgets import Field, scrolled_table, show_empty, show_problems
 
 LICENCE_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "missing": "danger"}
 STATUS_CHOICES = [("employed", N_("Đang làm việc")), ("left", N_("Đã nghỉ việc")), ("all", N_("Tất cả"))]
@@ -91,17 +91,17 @@ class StaffPanel(ttk.Frame):
             "code": Field(form, _("Mã nhân viên"), width=12, required=True),
             "full_name": Field(form, _("Họ và tên"), width=20, required=True),
             "sex": Field(form, _("Giới tính"), kind="choice", choices=_choices(vocab.SEXES, True), width=10),
-            "birth_date": Field(form, _("Ngày sinh"), width=14),
+            "birth_date": Field(form, _("Ngày sinh"), kind="date", width=14),
             "position": Field(form, _("Chức danh"), kind="choice", choices=_choices(vocab.STAFF_POSITIONS), width=18,
                               required=True),
             "qualification": Field(form, _("Trình độ chuyên môn"), width=20),
             "contract_type": Field(form, _("Loại hợp đồng"), kind="choice", choices=_choices(vocab.CONTRACT_TYPES, True),
                                    width=14),
             "phone": Field(form, _("Điện thoại"), width=14),
-            "start_date": Field(form, _("Ngày vào làm"), width=14, required=True),
-            "leave_date": Field(form, _("Ngày nghỉ việc"), width=14),
+            "start_date": Field(form, _("Ngày vào làm"), kind="date", width=14, required=True),
+            "leave_date": Field(form, _("Ngày nghỉ việc"), kind="date", width=14),
             "licence_no": Field(form, _("Số chứng chỉ hành nghề"), width=18),
-            "licence_expiry": Field(form, _("CCHN có giá trị đến"), width=14),
+            "licence_expiry": Field(form, _("CCHN có giá trị đến"), kind="date", width=14),
             "notes": Field(form, _("Ghi chú"), width=36),
         }
         for i, field in enumerate(self.fields.values()):
@@ -148,6 +148,8 @@ class StaffPanel(ttk.Frame):
                 r.code, r.full_name, r.position_label, format_date(r.licence_expiry),
                 r.licence_label if r.licence_status != "not_required" else ""))
         self.count_label.configure(text=_("{n} người").format(n=len(self.rows)))
+        show_empty(self.table, _("Không có ai trong danh sách. Nếu đang lọc: bỏ bớt điều kiện lọc. Nếu chưa có "
+                                 "nhân viên: điền biểu mẫu bên phải rồi bấm Lưu, hoặc \"Nhập từ Excel\"."))
         if self.current and str(self.current.id) in self.table.get_children():
             self.table.selection_set(str(self.current.id))
 

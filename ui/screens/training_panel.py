@@ -10,7 +10,7 @@ from caremgr import training, vocab
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, scrolled_table, show_problems
+from ui.widgets import Field, scrolled_table, show_empty, show_problems
 
 
 def _hours(value) -> str:
@@ -76,8 +76,8 @@ class TrainingPanel(ttk.Frame):
         form.pack(fill="x", pady=(6, 0))
         self.fields = {
             "code": Field(form, _("Mã khóa"), width=12, required=True),
-            "start_date": Field(form, _("Từ ngày"), width=11, required=True),
-            "end_date": Field(form, _("Đến ngày"), width=11, required=True),
+            "start_date": Field(form, _("Từ ngày"), kind="date", width=11, required=True),
+            "end_date": Field(form, _("Đến ngày"), kind="date", width=11, required=True),
             "hours": Field(form, _("Số giờ"), width=7),
             "title": Field(form, _("Tên khóa tập huấn"), width=40, required=True),
             "field": Field(form, _("Lĩnh vực"), kind="choice", choices=[(c, _(lbl)) for c, lbl in vocab.TRAINING_FIELDS],
@@ -172,6 +172,8 @@ class TrainingPanel(ttk.Frame):
             self.course_table.insert("", "end", iid=str(c.id), values=(
                 c.code, c.title, c.field_label, f"{format_date(c.start_date)}–{format_date(c.end_date)}", _hours(c.hours),
                 f"{c.completed}/{c.attendees}"))
+        show_empty(self.course_table, _("Chưa có khóa tập huấn nào trong năm này. Điền biểu mẫu khóa tập huấn rồi "
+                                        "bấm Lưu, hoặc nhập danh sách tham dự từ Excel."))
         if self.course and str(self.course.id) in self.course_table.get_children():
             self.course_table.selection_set(str(self.course.id))
             self.course = training.get_course(self.actor, self.course.id)
