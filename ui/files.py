@@ -56,11 +56,19 @@ def _run(widget, work, done_text: str, path: str, open_after: bool, then=None) -
         if shell:
             shell.toast(_("Không thực hiện được: {error}").format(error=describe_failure(error)), error=True)
 
-    if shell:
-        shell.busy(True)
     task = run_in_background(widget, work, lambda r: (shell and shell.busy(False), done(r)),
                              lambda e: (shell and shell.busy(False), failed(e)))
+    task.after_cancel = lambda _result: _remove_quietly(path)  # cancelled: no file the user did not want
+    if shell:
+        shell.busy(True, task)
     widget.last_task = task
+
+
+def _remove_quietly(path: str) -> None:
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.remove(path)
 
 
 def _shell_of(widget):

@@ -96,6 +96,9 @@ class MainShell(ttk.Frame):
         self.status_user.pack(side="right", padx=24)
 
         self.progress = ttk.Progressbar(status, mode="indeterminate", bootstyle="success", length=120)
+        self.cancel_button = ttk.Button(status, text=_("Hủy"), bootstyle="danger-link", command=self.cancel_task,
+                                        padding=(4, 0))
+        self.busy_task = None
         self.body = ttk.Frame(self)
         self.body.pack(side="left", fill="both", expand=True)
         self._bind_keys()
@@ -198,13 +201,26 @@ class MainShell(ttk.Frame):
         ttk.ToastNotification(title="caremgr", message=message, duration=3500,
                               bootstyle="danger" if error else "success").show_toast()
 
-    def busy(self, on: bool) -> None:
+    def busy(self, on: bool, task=None) -> None:
+        """The progress bar in the status bar; with ``task`` a "Hủy" button beside it stops waiting for it."""
+        self.busy_task = task if on else None
         if on:
-            self.progress.pack(side="right", padx=10)
+            # Packed right after the centre's name, so they get room before the user and database labels.
+            self.progress.pack(side="left", padx=(16, 4), after=self.status_centre)
+            if task is not None:
+                self.cancel_button.pack(side="left", after=self.progress)
             self.progress.start(10)
         else:
             self.progress.stop()
             self.progress.pack_forget()
+            self.cancel_button.pack_forget()
+
+    def cancel_task(self) -> None:
+        task = self.busy_task
+        if task is not None:
+            task.cancel()
+            self.busy(False)
+            self.toast(_("Đã hủy."))
 
     def refresh_status(self) -> None:
         self.status_centre.configure(text=settings.get("centre.name") or _("(chưa đặt tên cơ sở)"))

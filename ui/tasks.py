@@ -23,6 +23,9 @@ class BackgroundTask:
         self._on_done = on_done
         self._on_error = on_error
         self.finished = False
+        self.cancelled = threading.Event()  # work that can stop early polls it (e.g. an import)
+        self.after_cancel: Callable[[object], None] | None = None  # cleans up a result nobody wants now
+        self.on_cancel: Callable[[], None] | None = None  # puts the window back at once
         self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
 
     def start(self) -> BackgroundTask:
@@ -51,7 +54,18 @@ class BackgroundTask:
                 self.widget.after(self.POLL_MS, self._poll)
             return
         self.finished = True
+        if self.cancelled.is_set():
+            if kind == "ok" and self.after_cancel is not None:
+                self.after_cancel(value)
+            return
         (self._on_done if kind == "ok" else self._on_error)(value)
+
+    def cancel(self) -> None:
+        """The user pressed "Hủy": the window is free at once; the result, when it comes, is dropped
+        (``after_cancel`` removes what it left, e.g. the file it wrote)."""
+        self.cancelled.set()
+        if self.on_cancel is not None:
+            self.on_cancel()
 
 
 def run_in_background(widget, work, on_done, on_error) -> BackgroundTask:

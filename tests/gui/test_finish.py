@@ -136,3 +136,47 @@ def _walk(widget):
     for child in widget.winfo_children():
         yield child
         yield from _walk(child)
+
+
+def test_a_long_task_can_be_cancelled_and_leaves_nothing_behind(make_app, demo_db, tmp_path, monkeypatch):
+    import threading
+    from datetime import date
+
+    from caremgr import returns, roster
+    from ui import files
+
+    app = make_app(demo_db)
+    shell = login(app)
+    shell.nav_buttons["reports"].invoke()
+    pump(app.root)
+    panel = shell.screen.return_panel
+    gate = threading.Event()
+    real_preview = returns.preview
+    monkeypatch.setattr(returns, "preview", lambda *a, **k: gate.wait(20) and real_preview(*a, **k))
+    before = getattr(panel, "data", None)
+    panel.show_figures()
+    pump(app.root)
+    assert shell.cancel_button.winfo_ismapped() and shell.progress.winfo_ismapped()
+    shell.cancel_button.invoke()
+    pump(app.root)
+    assert not shell.progress.winfo_ismapped() and not shell.cancel_button.winfo_ismapped()
+    assert str(panel.view_button.cget("state")) == "normal" and panel.caption.cget("text") == "Đã hủy tính số liệu."
+    gate.set()
+    pump(app.root, until=lambda: panel.task.finished)
+    assert getattr(panel, "data", None) is before  # the late figures were dropped
+
+    out = tmp_path / "danh-sach.pdf"
+    release = threading.Event()
+    real_collect = roster.collect_roster
+    monkeypatch.setattr(roster, "collect_roster", lambda *a, **k: release.wait(20) and real_collect(*a, **k))
+    monkeypatch.setenv("CAREMGR_NO_OPEN", "1")
+    toasts = []
+    real_toast = shell.toast
+    monkeypatch.setattr(shell, "toast", lambda message, error=False: (toasts.append(message), real_toast(message, error)))
+    files.print_roster(shell.screen, shell.actor, date.today(), path=str(out))
+    pump(app.root)
+    shell.cancel_button.invoke()
+    release.set()
+    pump(app.root, until=lambda: shell.screen.last_task.finished)
+    assert not out.exists()  # written after the cancel, then removed
+    assert "Đã hủy." in toasts and not any(t.startswith("Đã tạo danh sách") for t in toasts)

@@ -87,7 +87,6 @@ class BackupPanel(ttk.Frame):
         folder = self.folder.get().strip() or None
         self.backup_button.configure(state="disabled")
         self.message.configure(text=_("Đang sao lưu…"), bootstyle="info")
-        self.shell.busy(True)
         actor = self.actor
 
         def done(info):
@@ -105,6 +104,10 @@ class BackupPanel(ttk.Frame):
 
         self.task = run_in_background(
             self, lambda: backup.make_backup(actor, folder=folder, passphrase=secret), done, failed)
+        self.task.on_cancel = lambda: (self.backup_button.configure(state="normal"),
+                                       self.message.configure(text=_("Đã hủy sao lưu."), bootstyle="secondary"))
+        self.task.after_cancel = lambda info: info.path.unlink(missing_ok=True)  # not a copy the user asked for
+        self.shell.busy(True, self.task)
 
     def restore(self, path: str | None = None, confirmed: bool | None = None) -> None:
         from ui import dialogs

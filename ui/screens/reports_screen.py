@@ -201,7 +201,6 @@ class ReturnPanel(ttk.Frame):
         self.period_error.configure(text="")
         self.view_button.configure(state="disabled")
         self.caption.configure(text=_("Đang tính số liệu…"), bootstyle="info")
-        self.screen.shell.busy(True)
         actor = self.actor
 
         def done(data):
@@ -215,6 +214,9 @@ class ReturnPanel(ttk.Frame):
             self.caption.configure(text=str(error), bootstyle="danger")
 
         self.task = run_in_background(self, lambda: returns.preview(actor, period, None), done, failed)
+        self.task.on_cancel = lambda: (self.view_button.configure(state="normal"),
+                                       self.caption.configure(text=_("Đã hủy tính số liệu."), bootstyle="secondary"))
+        self.screen.shell.busy(True, self.task)
 
     def show(self, data: dict) -> None:
         self.data = data
