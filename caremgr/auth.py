@@ -115,7 +115,8 @@ def verify_password(password: str, stored: str) -> bool:
 def password_problems(password: str, username: str | None = None, field: str = "password") -> list[Problem]:
     """Every password rule the text breaks: at least MIN_PASSWORD_LENGTH characters, a letter and a
     digit, and not the user's own name."""
-    password = password or ""
+    password = password if isinstance(password, str) else ""  # not text (None, bytes...): no password
+    username = username if isinstance(username, str) or username is None else str(username)
     findings = Findings()
     if len(password) < MIN_PASSWORD_LENGTH:
         findings.error(field, _("Mật khẩu phải có ít nhất {n} ký tự.").format(n=MIN_PASSWORD_LENGTH))
@@ -141,7 +142,7 @@ def has_users() -> bool:
 
 
 def _clean_username(username: str) -> str:
-    username = (username or "").strip().lower()
+    username = (username if isinstance(username, str) else "").strip().lower()
     if not username or len(username) > 60 or any(ch.isspace() for ch in username):
         raise ValidationError(_("Tên đăng nhập không được để trống hoặc chứa khoảng trắng."), "username")
     return username
@@ -159,7 +160,7 @@ def create_user(actor: Actor | None, username: str, password: str, role: str, fu
         else:
             require(actor, "users.manage")
         username = _clean_username(username)
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise ValidationError(
                 _("Vai trò không hợp lệ: {role}. Chọn một trong: {choices}.").format(
                     role=role, choices=", ".join(ROLES)), "role")
@@ -167,7 +168,7 @@ def create_user(actor: Actor | None, username: str, password: str, role: str, fu
         if User.select().where(User.username == username).exists():
             raise ValidationError(_("Tên đăng nhập {user} đã có.").format(user=username), "username")
         now = datetime.now().replace(microsecond=0)
-        user = User.create(username=username, full_name=(full_name or "").strip(), role=role,
+        user = User.create(username=username, full_name=(full_name if isinstance(full_name, str) else "").strip(), role=role,
                            password_hash=hash_password(password), password_changed_at=now)
         audit.record(actor, "create", "user", user.id, summary=f"user {username} ({role})",
                      changes=audit.diff(None, audit.snapshot(user)))

@@ -143,7 +143,7 @@ def validate_items(items: Mapping[str, object] | None) -> tuple[dict[str, int], 
     Barthel items are ignored with a warning. Returns the valid scores (in the standard order) and
     the findings.
     """
-    items = items or {}
+    items = items if isinstance(items, Mapping) else {}  # not a form of scores: every item is missing
     findings = Findings()
     clean: dict[str, int] = {}
     for item in ITEMS:

@@ -197,7 +197,7 @@ def _number(raw, vital: Vital) -> tuple[float | int | None, str | None]:
     if isinstance(raw, bool):
         return None, _("{field}: phải là một số.").format(field=label)
     if isinstance(raw, int | float):
-        number = float(raw)
+        number = float(raw) if isinstance(raw, float) or abs(raw) < 10**300 else math.inf
     else:
         text = normalize(raw)
         for unit in {vital.unit, _(vital.unit)}:
@@ -362,7 +362,7 @@ def validate_condition(data: Mapping, *, today: date | None = None) -> tuple[dic
         clean[key] = (hint(code) if code else False) if value is None or value == "" else _flag(value)
     clean["onset_date"] = _date(findings, data, "onset_date", today, required=False)
     status = data.get("status") or "active"
-    if status not in dict(CONDITION_STATUSES):
+    if not isinstance(status, str) or status not in dict(CONDITION_STATUSES):
         findings.error("status", _("{field}: giá trị không hợp lệ.").format(field=_label("status")))
     clean["status"] = status
     clean["resolved_date"] = _date(findings, data, "resolved_date", today, required=False)

@@ -260,7 +260,7 @@ def _int_value(findings: Findings, data: Mapping, key: str, label: str, low: int
     if isinstance(raw, bool):
         number = None
     elif isinstance(raw, int | float):
-        number = float(raw)
+        number = float(raw) if isinstance(raw, float) or abs(raw) < 10**300 else math.inf
     else:
         try:
             number = float(normalize(raw).replace(",", "."))
@@ -283,9 +283,11 @@ def _id_value(raw) -> int | None:
     if isinstance(raw, bool) or _blank(raw):
         return None
     if isinstance(raw, int):
-        return raw
-    text = str(raw).strip()
-    return int(text) if text.isdigit() else None
+        number = raw
+    else:
+        text = str(raw).strip()
+        number = int(text) if text.isdecimal() and len(text) < 20 else None
+    return number if number is not None and 0 < number < 2**63 else None  # beyond: no such row
 
 
 def _note(data: Mapping, key: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from caremgr import vocab
 from caremgr.cccd import check_cccd
@@ -20,6 +21,7 @@ from caremgr.ethnicities import find_ethnicity
 from caremgr.i18n import N_, _
 from caremgr.phones import check_phone
 from caremgr.text import normalize
+from db import prepared
 from db.models import Resident
 
 FORM_KEYS = (
@@ -325,17 +327,29 @@ def _admission_date(findings: Findings, raw, birth: BirthDate | None, today: dat
     return admitted
 
 
-def _others(resident_id: int | None):
-    query = Resident.select(Resident.id, Resident.code, Resident.full_name, Resident.deleted)
-    if resident_id is not None:
-        query = query.where(Resident.id != resident_id)
-    return query
+_HOLDER_FIELDS = (Resident.id, Resident.code, Resident.full_name, Resident.deleted)
+
+
+def _holders(column, value: str, resident_id: int | None) -> list[SimpleNamespace]:
+    """The (at most one) other resident whose ``column`` holds ``value``. Run for every row of an
+    import, so the statement's text is built once (db.prepared)."""
+    def query(*params):
+        where = column == params[0]
+        if resident_id is not None:
+            where = where & (Resident.id != params[1])
+        return Resident.select(*_HOLDER_FIELDS).where(where).limit(params[-1])
+
+    params = (value, 1) if resident_id is None else (value, resident_id, 1)
+    key = f"resident_forms.holders.{column.name}.{'other' if resident_id is not None else 'any'}"
+    names = [f.name for f in _HOLDER_FIELDS]
+    return [SimpleNamespace(**dict(zip(names, row, strict=True)))
+            for row in prepared.rows(key, _HOLDER_FIELDS, query, *params)]
 
 
 def _check_code_free(findings: Findings, code: str, resident_id: int | None) -> None:
     """Codes are unique ignoring case (they are stored in capitals); the code of a record deleted by
     mistake stays reserved."""
-    holders = list(_others(resident_id).where(Resident.code == code.upper()).limit(1))
+    holders = _holders(Resident.code, code.upper(), resident_id)
     if not holders:
         return
     other = holders[0]
@@ -349,7 +363,7 @@ def _check_code_free(findings: Findings, code: str, resident_id: int | None) -> 
 
 
 def _check_cccd_free(findings: Findings, cccd: str, resident_id: int | None) -> None:
-    holders = list(_others(resident_id).where(Resident.cccd == cccd).limit(1))
+    holders = _holders(Resident.cccd, cccd, resident_id)
     if holders:
         findings.error("cccd", _("Số CCCD đã thuộc đối tượng {other}").format(other=holder_description(holders[0])))
 
@@ -381,7 +395,7 @@ def validate_contact(data: dict, index: int) -> tuple[dict, Findings]:
     if not _blank(raw_id):
         try:
             clean["id"] = int(raw_id)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             clean["id"] = None
     full_name = _line(values.get("full_name"))
     if not full_name:

@@ -8,6 +8,7 @@ took effect; the value on day d is the latest one not after d. Targets are dated
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -126,7 +127,12 @@ def coerce(key: str, value):
             raise ValidationError(_("{field}: không được để trống.").format(field=label), key)
         return text
     if d.kind == "list":
-        items = value.splitlines() if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            items = value.splitlines()
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            items = [] if value is None else [value]
         return [" ".join(str(i).split()) for i in items if str(i).strip()]
     if d.kind in ("int", "percent"):
         if value is None or str(value).strip() == "":
@@ -137,6 +143,8 @@ def coerce(key: str, value):
             number = float(str(value).strip().replace(",", "."))
         except ValueError:
             raise ValidationError(_("{field}: phải là một số.").format(field=label), key) from None
+        if not math.isfinite(number):
+            raise ValidationError(_("{field}: phải là một số.").format(field=label), key)
         if d.kind == "int" and number != int(number):
             raise ValidationError(_("{field}: phải là số nguyên.").format(field=label), key)
         if number < 0 or (d.kind == "percent" and number > 100):

@@ -413,8 +413,9 @@ def _build_table(path: Path, sheet: str | None, rows: Iterator[tuple[int, list[A
             if position >= len(headers):
                 if _is_empty(value):
                     continue
-                headers.append(_("Cột {n}").format(n=_column_letter(position + 1)))
-                keys.append(None)
+                while len(headers) <= position:  # columns right of the header (empty ones skipped before)
+                    headers.append(_("Cột {n}").format(n=_column_letter(len(headers) + 1)))
+                    keys.append(None)
             header = headers[position]
             key = keys[position]
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:

@@ -17,8 +17,10 @@ T = TypeVar("T")
 
 # Invisible characters that arrive from Word, web pages and CSV files (zero-width space, word
 # joiner, BOM). str.split() does not count them as whitespace, so they would make two equal
-# names differ; they carry nothing, so they are deleted.
-_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff")
+# names differ; they carry nothing, so they are deleted. So are the control characters that are
+# not whitespace (NUL, ESC… from broken files): PostgreSQL cannot even store a NUL.
+_CONTROLS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F))
+_INVISIBLE = str.maketrans("", "", "\u200b\u2060\ufeff" + _CONTROLS)
 
 # Apostrophes inside a word belong to it ("H'Mông", "K'Ho", "M’Nông"): dropping them without a
 # space keeps "hmong" one word, so "Hmong", "H'Mông" and "H’Mông" all give the same key.

@@ -225,7 +225,7 @@ def parse_hours(value) -> float | None:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        number = float(value)
+        number = float(value) if isinstance(value, float) or abs(value) < 10**300 else math.inf
     else:
         text = _HOUR_UNITS.sub("", normalize(value))
         number = float(text.replace(",", "."))
@@ -568,8 +568,10 @@ def _staff_id(findings: Findings, value, key: str = "staff_id") -> Staff | None:
         return None
     try:
         staff_id = int(value) if not isinstance(value, bool) else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         staff_id = None
+    if staff_id is not None and not 0 < staff_id < 2**63:
+        staff_id = None  # no such row (and beyond what the database can compare)
     staff = Staff.get_or_none(Staff.id == staff_id) if staff_id is not None else None
     if staff is None:
         findings.error(key, _("{field}: không tìm thấy nhân viên ({value}).").format(
