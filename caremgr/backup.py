@@ -4,7 +4,8 @@ A backup is made on the first start of each day, before every schema migration, 
 whenever an administrator asks; files go to the folder set in "backup.folder" (e.g. a USB stick),
 default a "backups" folder next to the SQLite file. Daily backups are rotated (7 daily, 4 weekly,
 12 monthly); manual, before-migration and before-restore backups are kept until removed by hand.
-A passphrase, when given, encrypts the file (AES-GCM) and is never stored.
+A passphrase, when given, encrypts the file (AES-GCM) and is never stored. The backup of an encrypted
+database (``db.cipher``) is itself encrypted with the database key, passphrase or not.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from caremgr.auth import SYSTEM, Actor, require
 from caremgr.errors import CaremgrError
 from caremgr.i18n import _
 from db import backup as raw
+from db import cipher
 from db.connection import close_database, current_database, open_database
 from db.migrations import CURRENT_VERSION, schema_version
 
@@ -48,6 +50,7 @@ class BackupInfo:
     reason: str = "manual"  # manual | daily | before-migration | before-restore
     kind: str = "sqlite"  # sqlite | postgresql
     app_version: str = ""
+    db_encrypted: bool = False  # the database inside is encrypted with the database key (SQLCipher)
 
     @property
     def created_label(self) -> str:
@@ -136,13 +139,33 @@ def _too_new(found: int) -> BackupError:
         found=found, ours=CURRENT_VERSION))
 
 
+def _current_key() -> str | None:
+    """The key of the open database when it is an encrypted SQLite file."""
+    try:
+        return cipher.database_key(current_database())
+    except RuntimeError:  # no database open
+        return None
+
+
+def _payload_key(payload: Path, key: str | None, path) -> str:
+    """The database key that opens an encrypted payload: ``key``, the open database's, CAREMGR_DB_KEY."""
+    if not cipher.available():
+        raise BackupError(_("Bản sao lưu {file} chứa cơ sở dữ liệu được mã hóa nhưng máy này chưa cài thành "
+                            "phần mã hóa (sqlcipher3).").format(file=Path(path).name))
+    for candidate in dict.fromkeys((key, _current_key(), os.environ.get(cipher.KEY_ENV))):
+        if candidate and cipher.key_works(payload, candidate):
+            return candidate
+    raise BackupError(_("Bản sao lưu {file} chứa cơ sở dữ liệu được mã hóa: cần đúng khóa cơ sở dữ liệu "
+                        "(khóa đang dùng, hoặc biến môi trường CAREMGR_DB_KEY).").format(file=Path(path).name))
+
+
 def _info(path: Path, header: dict, counts: dict | None = None) -> BackupInfo:
     return BackupInfo(path=Path(path), created_at=datetime.fromisoformat(header["created_at"]),
                       size=Path(path).stat().st_size, encrypted=bool(header.get("encrypted")),
                       schema_version=header.get("schema_version"),
                       counts=dict(counts if counts is not None else header.get("counts") or {}),
                       reason=header.get("reason", ""), kind=header.get("kind", "sqlite"),
-                      app_version=header.get("app_version", ""))
+                      app_version=header.get("app_version", ""), db_encrypted=bool(header.get("db_encrypted")))
 
 
 # --- making backups ---------------------------------------------------------------------------------
@@ -154,11 +177,12 @@ def _write_backup(folder: Path, reason: str, passphrase: str | None) -> BackupIn
     raw.remove_leftovers(folder)
     fd, payload = tempfile.mkstemp(prefix=".payload-", dir=folder)
     os.close(fd)
+    key = _current_key() if kind == "sqlite" else None
     try:
         try:
-            if kind == "sqlite":
-                raw.backup_sqlite(where, payload)
-                counts, version = raw.counts_of(payload), raw.schema_version_of(payload)
+            if kind == "sqlite":  # an encrypted database's copy stays encrypted with the same key
+                raw.backup_sqlite(where, payload, key=key)
+                counts, version = raw.counts_of(payload, key=key), raw.schema_version_of(payload, key=key)
             else:
                 counts, version = _live_counts(), schema_version(current_database())
                 raw.pg_dump(where, payload)
@@ -167,7 +191,7 @@ def _write_backup(folder: Path, reason: str, passphrase: str | None) -> BackupIn
         try:
             header = raw.write_container(payload, dest, kind=kind, schema_version=version, counts=counts,
                                          reason=reason, app_version=__version__, passphrase=passphrase,
-                                         created_at=now)
+                                         created_at=now, db_encrypted=bool(key))
         except raw.BackupFileError as exc:
             raise BackupError(_file_message(exc, dest)) from exc
         except OSError as exc:
@@ -191,10 +215,11 @@ def make_backup(actor: Actor, *, folder=None, passphrase: str | None = None, rea
     return info
 
 
-def before_migration_backup(path, old: int, new: int) -> BackupInfo:
+def before_migration_backup(path, old: int, new: int, *, key: str | None = None) -> BackupInfo:
     """The before_upgrade hook for a SQLite file (db.connection.open_database installs the same copy
-    by default): a backup of the file as it is, schema ``old``, before it becomes ``new``."""
-    made = raw.before_migration_copy(path, old, new)
+    by default): a backup of the file as it is, schema ``old``, before it becomes ``new``. An encrypted
+    file needs its ``key`` (else CAREMGR_DB_KEY or the key remembered on this PC)."""
+    made = raw.before_migration_copy(path, old, new, key=key)
     header, _offset = raw.read_header(made)
     return _info(made, header)
 
@@ -275,8 +300,10 @@ def daily_backup_if_due(actor: Actor | None = None, today: date | None = None) -
 
 # --- checking and restoring --------------------------------------------------------------------------
 
-def _checked_payload(path, passphrase: str | None, workdir) -> tuple[dict, Path, dict]:
-    """Checks a backup file and extracts its payload into ``workdir``: (header, payload, counts)."""
+def _checked_payload(path, passphrase: str | None, workdir,
+                     key: str | None = None) -> tuple[dict, Path, dict, str | None]:
+    """Checks a backup file and extracts its payload into ``workdir``: (header, payload, counts, the
+    database key when the payload is an encrypted database)."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(_("Không tìm thấy tệp {file}.").format(file=path))
@@ -290,36 +317,54 @@ def _checked_payload(path, passphrase: str | None, workdir) -> tuple[dict, Path,
     except raw.BackupFileError as exc:
         raise BackupError(_file_message(exc, path)) from exc
     counts = header.get("counts") or {}
+    db_key = None
     if header.get("kind", "sqlite") == "sqlite":
-        if not raw.integrity_ok(payload):
+        if header.get("db_encrypted") or cipher.is_encrypted(payload):
+            db_key = _payload_key(payload, key, path)
+        if not raw.integrity_ok(payload, key=db_key):
             raise BackupError(_file_message(raw.BackupFileError("integrity"), path))
-        found = raw.schema_version_of(payload)
+        found = raw.schema_version_of(payload, key=db_key)
         if found is None:
             raise BackupError(_file_message(raw.BackupFileError("not_backup"), path))
         if found > CURRENT_VERSION:
             raise _too_new(found)
-        header = {**header, "schema_version": found}
-        counts = raw.counts_of(payload)
-    return header, payload, counts
+        header = {**header, "schema_version": found, "db_encrypted": bool(db_key)}
+        counts = raw.counts_of(payload, key=db_key)
+    return header, payload, counts, db_key
 
 
-def inspect_backup(path, passphrase: str | None = None) -> BackupInfo:
+def inspect_backup(path, passphrase: str | None = None, *, key: str | None = None) -> BackupInfo:
     """Checks a backup file (magic, checksum, passphrase, integrity, schema version) and says what is
-    in it; BackupError with the reason otherwise."""
+    in it; BackupError with the reason otherwise. An encrypted database inside is opened with ``key``,
+    the open database's key or CAREMGR_DB_KEY."""
     with tempfile.TemporaryDirectory(prefix="caremgr-inspect-") as work:
-        header, _payload, counts = _checked_payload(path, passphrase, work)
+        header, _payload, counts, _key = _checked_payload(path, passphrase, work, key)
         return _info(Path(path), header, counts)
 
 
-def restore_backup(actor: Actor, path, *, passphrase: str | None = None) -> RestoreResult:
+def _keep_live_key(payload: Path, payload_key: str | None, live_key: str | None, work) -> Path:
+    """An encrypted live database stays encrypted with its own key whatever the backup held."""
+    if live_key is None or payload_key == live_key:
+        return payload
+    if payload_key is None:  # a backup from before the database was encrypted
+        encrypted = Path(work) / "payload-encrypted"
+        cipher.export(payload, encrypted, dest_key=live_key)
+        return encrypted
+    cipher.change_key(payload, payload_key, live_key)
+    return payload
+
+
+def restore_backup(actor: Actor, path, *, passphrase: str | None = None, key: str | None = None) -> RestoreResult:
     """Replaces the open database with a backup, after checking it and making a safety copy
     (a "before-restore" backup) of the current data. The database is open again afterwards,
-    upgraded when the backup came from an older version."""
+    upgraded when the backup came from an older version. An encrypted database in the backup is opened
+    with ``key``, the open database's key or CAREMGR_DB_KEY; an encrypted database stays encrypted
+    with the key it has now (a plain database restored from an encrypted backup gets the backup's key)."""
     require(actor, "backup.restore")
     kind, where = _current()
     workdir = Path(where).parent if kind == "sqlite" else None
     with tempfile.TemporaryDirectory(prefix=".caremgr-restore-", dir=workdir) as work:
-        header, payload, counts = _checked_payload(path, passphrase, work)
+        header, payload, counts, payload_key = _checked_payload(path, passphrase, work, key)
         if header.get("kind", "sqlite") != kind:
             raise BackupError(_("Bản sao lưu {file} là của cơ sở dữ liệu {theirs}, không khôi phục được vào "
                                 "cơ sở dữ liệu {ours}.").format(file=Path(path).name,
@@ -328,9 +373,12 @@ def restore_backup(actor: Actor, path, *, passphrase: str | None = None) -> Rest
         if kind == "postgresql" and raw.find_pg_tool("pg_restore") is None:
             raise BackupError(_tool_message(raw.ToolMissing("pg_restore")))
         safety = make_backup(actor, reason="before-restore")
+        live_key = _current_key() if kind == "sqlite" else None
+        reopen_key = live_key or payload_key
         close_database()
         try:
             if kind == "sqlite":
+                payload = _keep_live_key(payload, payload_key, live_key, work)
                 staged = Path(where).with_name(Path(where).name + ".restoring")
                 os.replace(payload, staged)
                 os.replace(staged, where)
@@ -341,7 +389,7 @@ def restore_backup(actor: Actor, path, *, passphrase: str | None = None) -> Rest
                 except (raw.ToolMissing, raw.ToolFailed) as exc:
                     raise BackupError(_tool_message(exc)) from exc
         finally:
-            open_database(where)
+            open_database(where, key=reopen_key)
     audit.record(actor, "restore", "database",
                  summary=f"restore {Path(path).name} ({info.created_at.isoformat()}); "
                          f"safety copy {safety.path.name}",

@@ -87,6 +87,38 @@ def schema_too_new_message(exc) -> str:
              "Hãy cài phiên bản caremgr mới hơn.").format(found=exc.found, ours=exc.supported)
 
 
+def database_locked_message(exc) -> str:
+    """The Vietnamese explanation of ``db.errors.DatabaseLocked`` (an encrypted database not opened)."""
+    from pathlib import Path
+
+    from caremgr.i18n import _
+
+    name = Path(exc.path).name
+    if exc.reason == "no_sqlcipher":
+        return _("Máy này chưa cài thành phần mã hóa (sqlcipher3) nên không mở được cơ sở dữ liệu được mã hóa "
+                 "{db}. Hãy cài gói sqlcipher3 (phần \"encryption\" của caremgr) rồi mở lại.").format(db=name)
+    if exc.reason == "wrong_key":
+        return _("Khóa cơ sở dữ liệu không đúng: không mở được {db}.").format(db=name)
+    return _("Cơ sở dữ liệu {db} được mã hóa: cần khóa cơ sở dữ liệu (nhập khóa, hoặc đặt biến môi trường "
+             "CAREMGR_DB_KEY).").format(db=name)
+
+
+def encryption_message(exc) -> str:
+    """The Vietnamese explanation of ``db.errors.EncryptionError`` (encrypting/decrypting did not happen)."""
+    from caremgr.i18n import _
+
+    messages = {
+        "already_encrypted": _("Cơ sở dữ liệu đã được mã hóa rồi."),
+        "not_encrypted": _("Cơ sở dữ liệu chưa được mã hóa."),
+        "key_too_short": _("Khóa cơ sở dữ liệu: cần ít nhất {n} ký tự."),
+        "not_sqlite": _("Tệp không phải cơ sở dữ liệu SQLite của caremgr; không thay đổi gì."),
+        "integrity": _("Cơ sở dữ liệu không qua được kiểm tra toàn vẹn; không thay đổi gì."),
+        "no_sqlcipher": _("Máy này chưa cài thành phần mã hóa (sqlcipher3)."),
+        "missing": _("Không tìm thấy tệp cơ sở dữ liệu."),
+    }
+    return messages.get(exc.code, messages["integrity"]).format(n=exc.min_length)
+
+
 class Conflict(CaremgrError):
     """Someone else saved the record after it was opened here; nothing was overwritten.
 
@@ -103,12 +135,16 @@ def user_message(exc: BaseException) -> str:
     """What a user is told about a failure, in Vietnamese; a programming error becomes a general
     sentence (the details go to the log), never a traceback."""
     from caremgr.i18n import _
-    from db.errors import DatabaseBusy, SchemaTooNew
+    from db.errors import DatabaseBusy, DatabaseLocked, EncryptionError, SchemaTooNew
 
     if isinstance(exc, CaremgrError):
         return str(exc)
     if isinstance(exc, SchemaTooNew):
         return schema_too_new_message(exc)
+    if isinstance(exc, DatabaseLocked):
+        return database_locked_message(exc)
+    if isinstance(exc, EncryptionError):
+        return encryption_message(exc)
     text = str(exc).lower()
     if isinstance(exc, DatabaseBusy) or "database is locked" in text or "database is busy" in text:
         return _("Máy khác đang ghi dữ liệu (ví dụ đang nhập một danh sách dài) nên chưa lưu được. "

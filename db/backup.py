@@ -1,10 +1,11 @@
 """Backup files at the storage level: online SQLite copies, checks, pg_dump/pg_restore, the container.
 
 A backup file (``.cmbak``) is one JSON header line followed by the payload: the SQLite database file,
-or a ``pg_dump -Fc`` archive. With a passphrase the payload is AES-GCM encrypted with a key from
-scrypt(passphrase, salt). The header carries the sha256 of the payload bytes as stored, so a damaged
-file is found without the passphrase. Policy (folders, rotation, permissions, messages) lives in
-``caremgr.backup``; nothing here imports caremgr.
+or a ``pg_dump -Fc`` archive. The payload of an encrypted database (``db.cipher``) is a SQLCipher copy
+with the same key (header "db_encrypted": true), so it never holds plain data. With a passphrase the
+payload is AES-GCM encrypted with a key from scrypt(passphrase, salt). The header carries the sha256 of
+the payload bytes as stored, so a damaged file is found without the passphrase. Policy (folders,
+rotation, permissions, messages) lives in ``caremgr.backup``; nothing here imports caremgr.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from db import cipher
+from db.errors import DatabaseLocked
 
 MAGIC = "caremgr-backup"
 FORMAT = 1
@@ -70,10 +74,25 @@ class ToolFailed(Exception):
 
 # --- SQLite ------------------------------------------------------------------------------------
 
-def backup_sqlite(conn_or_path, dest_path: str | os.PathLike) -> Path:
+def backup_sqlite(conn_or_path, dest_path: str | os.PathLike, *, key: str | None = None) -> Path:
     """An online copy of a SQLite database (``sqlite3.Connection.backup``): other connections keep
-    reading and writing meanwhile (WAL). The copy is a single self-contained file (rollback journal)."""
+    reading and writing meanwhile (WAL). The copy is a single self-contained file (rollback journal).
+    With ``key`` (an encrypted file) the copy is made by SQLCipher and encrypted with the same key."""
     dest = Path(dest_path)
+    if key and not isinstance(conn_or_path, sqlite3.Connection) and cipher.is_encrypted(conn_or_path):
+        source = cipher.connect(conn_or_path, key)
+        try:
+            target = cipher.driver().connect(str(dest))
+            try:
+                target.execute(f"PRAGMA key = {cipher._literal(key)}")
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=DELETE")
+                target.commit()
+            finally:
+                target.close()
+        finally:
+            source.close()
+        return dest
     if isinstance(conn_or_path, sqlite3.Connection):
         source, own = conn_or_path, False
     else:
@@ -92,37 +111,41 @@ def backup_sqlite(conn_or_path, dest_path: str | os.PathLike) -> Path:
     return dest
 
 
-def _connect_readonly(path) -> sqlite3.Connection:
+def _connect_readonly(path, key: str | None = None):
+    """A read-only connection: stdlib sqlite3, or sqlcipher3 with ``key`` for an encrypted file."""
+    if key and cipher.is_encrypted(path):
+        return cipher.connect(path, key, readonly=True)
     return sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True)
 
 
-def integrity_ok(path: str | os.PathLike) -> bool:
-    """``PRAGMA integrity_check`` says "ok" (False for a file that is not a SQLite database)."""
+def integrity_ok(path: str | os.PathLike, *, key: str | None = None) -> bool:
+    """``PRAGMA integrity_check`` says "ok" (False for a file that is not a SQLite database, or an
+    encrypted one without its key)."""
     try:
-        conn = _connect_readonly(path)
+        conn = _connect_readonly(path, key)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except (*cipher.database_errors(), DatabaseLocked):
         return False
-    return rows == [("ok",)]
+    return [tuple(r) for r in rows] == [("ok",)]
 
 
-def schema_version_of(path: str | os.PathLike) -> int | None:
+def schema_version_of(path: str | os.PathLike, *, key: str | None = None) -> int | None:
     """The caremgr schema version stored in a SQLite file; None when it has no caremgr schema."""
     try:
-        conn = _connect_readonly(path)
+        conn = _connect_readonly(path, key)
         try:
             return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except (*cipher.database_errors(), DatabaseLocked):
         return None
 
 
-def counts_of(path: str | os.PathLike) -> dict[str, int]:
-    conn = _connect_readonly(path)
+def counts_of(path: str | os.PathLike, *, key: str | None = None) -> dict[str, int]:
+    conn = _connect_readonly(path, key)
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         return {name: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
@@ -131,17 +154,17 @@ def counts_of(path: str | os.PathLike) -> dict[str, int]:
         conn.close()
 
 
-def setting_of(path: str | os.PathLike, key: str):
+def setting_of(path: str | os.PathLike, key: str, *, db_key: str | None = None):
     """A setting's stored value read straight from a SQLite file (None when absent or unreadable)."""
     try:
-        conn = _connect_readonly(path)
+        conn = _connect_readonly(path, db_key)
         try:
             row = conn.execute("SELECT value FROM setting WHERE key = ? ORDER BY effective_from DESC",
                                (key,)).fetchone()
         finally:
             conn.close()
         return json.loads(row[0]) if row and row[0] is not None else None
-    except (sqlite3.DatabaseError, ValueError):
+    except (*cipher.database_errors(), DatabaseLocked, ValueError):
         return None
 
 
@@ -221,12 +244,16 @@ def _cipher_key(passphrase: str, salt: bytes, params: dict) -> bytes:
 
 def write_container(payload_path: str | os.PathLike, dest_path: str | os.PathLike, *, kind: str,
                     schema_version: int | None, counts: dict, reason: str, app_version: str = "",
-                    passphrase: str | None = None, created_at: datetime | None = None) -> dict:
-    """Writes ``dest_path`` (atomically: a temporary file then rename). Returns the header."""
+                    passphrase: str | None = None, created_at: datetime | None = None,
+                    db_encrypted: bool = False) -> dict:
+    """Writes ``dest_path`` (atomically: a temporary file then rename). Returns the header.
+    ``db_encrypted``: the payload is a SQLCipher database (readable only with the database key)."""
     created = (created_at or datetime.now()).replace(microsecond=0)
     header = {"magic": MAGIC, "format": FORMAT, "app_version": app_version, "kind": kind,
               "schema_version": schema_version, "created_at": created.isoformat(), "reason": reason,
               "counts": counts, "encrypted": bool(passphrase)}
+    if db_encrypted:
+        header["db_encrypted"] = True
     dest = Path(dest_path)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, body_name = tempfile.mkstemp(prefix=".payload-", dir=dest.parent)
@@ -379,12 +406,26 @@ def remove_leftovers(folder: str | os.PathLike, older_than: float = 3600) -> lis
 
 
 def before_migration_copy(sqlite_path: str | os.PathLike, old: int, new: int,
-                          folder: str | os.PathLike | None = None) -> Path:
+                          folder: str | os.PathLike | None = None, *, key: str | None = None) -> Path:
     """The backup taken just before an existing SQLite database is upgraded from ``old`` to ``new``:
     into ``folder``, else the folder set in the file's "backup.folder" setting, else "backups" next
-    to the file. Unencrypted (no passphrase is ever stored)."""
+    to the file. No backup passphrase (none is ever stored); an encrypted database's copy stays
+    encrypted with its key (``key``, else CAREMGR_DB_KEY or the key remembered on this PC)."""
+    if key is None and cipher.is_encrypted(sqlite_path):
+        key = cipher.find_key(sqlite_path)
+    return file_copy(sqlite_path, "before-migration", schema_version=old, folder=folder, key=key)
+
+
+def file_copy(sqlite_path: str | os.PathLike, reason: str, *, schema_version: int | None = None,
+              folder: str | os.PathLike | None = None, key: str | None = None,
+              passphrase: str | None = None) -> Path:
+    """A backup file of a SQLite database file as it is now, named for ``reason``, into ``folder`` (as
+    ``before_migration_copy`` chooses it). ``key``: the file is encrypted (its copy stays so);
+    ``passphrase``: the container is encrypted too."""
     source = Path(sqlite_path).expanduser()
-    chosen = folder or setting_of(source, "backup.folder") or default_folder_for(source)
+    if key and not cipher.is_encrypted(source):
+        key = None
+    chosen = folder or setting_of(source, "backup.folder", db_key=key) or default_folder_for(source)
     target_folder = Path(chosen).expanduser()
     try:
         target_folder.mkdir(parents=True, exist_ok=True)
@@ -393,13 +434,15 @@ def before_migration_copy(sqlite_path: str | os.PathLike, old: int, new: int,
         target_folder.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target_folder)
     now = datetime.now().replace(microsecond=0)
-    dest = backup_file_name(now, "before-migration", target_folder)
+    dest = backup_file_name(now, reason, target_folder)
     fd, raw = tempfile.mkstemp(prefix=".copy-", suffix=".sqlite", dir=target_folder)
     os.close(fd)
     try:
-        backup_sqlite(source, raw)
-        write_container(raw, dest, kind="sqlite", schema_version=old, counts=counts_of(raw),
-                        reason="before-migration", app_version=app_version(), created_at=now)
+        backup_sqlite(source, raw, key=key)
+        version = schema_version if schema_version is not None else schema_version_of(raw, key=key)
+        write_container(raw, dest, kind="sqlite", schema_version=version, counts=counts_of(raw, key=key),
+                        reason=reason, app_version=app_version(), created_at=now, passphrase=passphrase,
+                        db_encrypted=bool(key))
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.remove(raw)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase, SqliteDatabase
 
-from db.errors import DatabaseBusy
+from db import cipher
+from db.errors import DatabaseBusy, DatabaseLocked
 from db.models import database_proxy
 
 ENV_VAR = "CAREMGR_DB"
@@ -71,8 +72,9 @@ def describe(target: str) -> Target:
     return Target("sqlite", str(Path(target).expanduser()))
 
 
-def make_database(target: str) -> Database:
-    """A peewee database for the target, not yet connected."""
+def make_database(target: str, key: str | None = None) -> Database:
+    """A peewee database for the target, not yet connected. An encrypted SQLite file (``db.cipher``)
+    gets a SQLCipher database with ``key`` (else CAREMGR_DB_KEY, else the key remembered on this PC)."""
     if is_postgres_url(target):
         parts = urlparse(target)
         return PostgresqlDatabase(
@@ -84,6 +86,9 @@ def make_database(target: str) -> Database:
         )
     path = Path(target).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
+    if cipher.is_encrypted(path):  # a SqlCipherDatabase is a SqliteDatabase: write_transaction applies
+        return cipher.database_for(path, key, pragmas=SQLITE_PRAGMAS,
+                                   timeout=SQLITE_PRAGMAS["busy_timeout"] / 1000)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=SQLITE_PRAGMAS["busy_timeout"] / 1000)
 
 
@@ -91,27 +96,34 @@ _DEFAULT = object()
 
 
 def open_database(target: str | os.PathLike | None = None, *, upgrade: bool = True,
-                  before_upgrade=_DEFAULT) -> Database:
+                  before_upgrade=_DEFAULT, key: str | None = None) -> Database:
     """Binds the models to the chosen database and brings its schema up to date.
 
     Upgrading runs in one transaction: an interrupted upgrade leaves the old schema as it was.
     Before an existing SQLite file is upgraded, a backup of it is written (``db.backup``), unless
     ``before_upgrade`` gives another hook ``(old, new)`` or None.
+    An encrypted SQLite file needs its ``key`` (or CAREMGR_DB_KEY, or a key remembered on this PC);
+    ``db.errors.DatabaseLocked`` says when none is found, it is wrong or sqlcipher3 is missing.
     """
     from db import migrations
 
     resolved = resolve_target(target)
-    database = make_database(resolved)
+    database = make_database(resolved, key=key)
     database_proxy.initialize(database)
-    database.connect(reuse_if_open=True)
+    try:
+        database.connect(reuse_if_open=True)
+    except DatabaseError as exc:
+        if cipher.database_key(database) is not None and "not a database" in str(exc):
+            raise DatabaseLocked(resolved, "wrong_key") from exc
+        raise
     if upgrade:
         if before_upgrade is _DEFAULT:
             before_upgrade = None
             if not is_postgres_url(resolved):
                 from db.backup import before_migration_copy
 
-                def before_upgrade(old: int, new: int, path=resolved) -> None:
-                    before_migration_copy(path, old, new)
+                def before_upgrade(old: int, new: int, path=resolved, opened=database) -> None:
+                    before_migration_copy(path, old, new, key=cipher.database_key(opened))
         migrations.upgrade(database, before_upgrade=before_upgrade)
     return database
 

@@ -11,6 +11,7 @@ import ttkbootstrap as ttk
 from caremgr import settings, setup
 from caremgr.i18n import _, set_language
 from db.connection import describe, open_database, resolve_target
+from db.errors import DatabaseLocked
 from ui import fonts, preferences
 from ui.error_log import describe_failure
 
@@ -25,8 +26,14 @@ class App:
     def __init__(self, db_target: str | None = None, *, demo: bool = False):
         self.target = resolve_target(db_target)
         self.database_label = describe(self.target).location
-        open_database(self.target)
-        set_language(settings.get("ui.language") or "vi")
+        self.locked = None  # DatabaseLocked: an encrypted file whose key is not known here (ui/unlock.py asks)
+        try:
+            open_database(self.target)
+        except DatabaseLocked as exc:
+            if exc.reason == "no_sqlcipher":
+                raise
+            self.locked = exc
+        set_language((settings.get("ui.language") if self.locked is None else None) or "vi")
         self.preferences = preferences.load()
         self.root = ttk.Window(title="caremgr", theme=THEMES.get(self.theme_name(), "bootstrap-light"),
                                size=(1280, 780), minsize=(1000, 640),
@@ -39,6 +46,12 @@ class App:
         self.actor = None
         self.view = None
         self.demo_default = demo
+        if self.locked is not None:
+            self.show_unlock()
+        else:
+            self._start()
+
+    def _start(self) -> None:
         from ui.idle_lock import IdleLock
 
         self.idle_lock = IdleLock(self)
@@ -46,6 +59,22 @@ class App:
             self.show_wizard()
         else:
             self.show_login()
+
+    def show_unlock(self) -> None:
+        from ui.unlock import UnlockView
+
+        self.root.title(_("caremgr — Cơ sở dữ liệu được mã hóa"))
+        self._swap(UnlockView(self.root, self, self.locked))
+
+    def unlocked(self) -> None:
+        """The unlock view opened the database with its key: carry on as a start without a key would."""
+        self.locked = None
+        set_language(settings.get("ui.language") or "vi")
+        theme = THEMES.get(self.theme_name(), "bootstrap-light")
+        if self.root.style.theme_use() != theme:
+            self.root.style.theme_use(theme)
+            fonts.apply_scale(self.root, preferences.font_scale(self.preferences))
+        self._start()
 
     def _swap(self, view) -> None:
         if self.view is not None:
@@ -119,7 +148,9 @@ class App:
     def theme_name(self) -> str:
         """This PC's choice (Xem → Giao diện tối), else the centre's setting."""
         chosen = self.preferences.get("theme")
-        return chosen if chosen in THEMES else (settings.get("ui.theme") or "light")
+        if chosen in THEMES:
+            return chosen
+        return (settings.get("ui.theme") if self.locked is None else None) or "light"  # locked: no settings yet
 
     def set_theme(self, name: str) -> None:
         self.preferences = preferences.update(theme=name)
@@ -170,10 +201,11 @@ def run(db_target: str | None = None, *, demo: bool = False) -> int:
     except Exception as exc:  # noqa: BLE001 - shown to the user instead of a traceback
         from tkinter import Tk, messagebox
 
-        from caremgr.errors import schema_too_new_message
+        from caremgr.errors import database_locked_message, schema_too_new_message
         from db.errors import SchemaTooNew
 
-        text = schema_too_new_message(exc) if isinstance(exc, SchemaTooNew) else _(
+        text = schema_too_new_message(exc) if isinstance(exc, SchemaTooNew) else database_locked_message(exc) \
+            if isinstance(exc, DatabaseLocked) else _(
             "Không mở được cơ sở dữ liệu {db}: {error}").format(db=describe(resolve_target(db_target)).location,
                                                               error=exc)
         root = Tk()

@@ -17,10 +17,12 @@ from caremgr.errors import (
     CaremgrError,
     PermissionDenied,
     ValidationError,
+    database_locked_message,
+    encryption_message,
     schema_too_new_message,
 )
 from caremgr.i18n import _, set_language
-from db.errors import SchemaTooNew
+from db.errors import DatabaseLocked, EncryptionError, SchemaTooNew
 
 GLOBAL_OPTIONS = ("--db", "--user", "--lang")
 PASSWORD_ENV = "CAREMGR_PASSWORD"
@@ -133,6 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("mật khẩu của bản sao lưu mã hóa lấy từ biến môi trường này (mặc định "
                           "CAREMGR_BACKUP_PASSPHRASE)"))
 
+    p = sub.add_parser("db", help=_("mã hóa tệp cơ sở dữ liệu SQLite (SQLCipher): encrypt, decrypt, rekey, status"))
+    dsub = p.add_subparsers(dest="db_command", metavar=_("LỆNH"))
+    d = dsub.add_parser("encrypt", help=_("mã hóa tệp cơ sở dữ liệu bằng một khóa (ít nhất 12 ký tự)"))
+    d.add_argument("--key-env", metavar=_("BIẾN"), help=_("khóa lấy từ biến môi trường này (mặc định CAREMGR_DB_KEY, "
+                                                          "không có thì hỏi hai lần)"))
+    d.add_argument("--remember", action="store_true", help=_("nhớ khóa trên máy này"))
+    d = dsub.add_parser("decrypt", help=_("bỏ mã hóa, trở lại tệp SQLite thường"))
+    d.add_argument("--key-env", metavar=_("BIẾN"), help=_("khóa hiện tại lấy từ biến môi trường này"))
+    d = dsub.add_parser("rekey", help=_("đổi khóa cơ sở dữ liệu"))
+    d.add_argument("--key-env", metavar=_("BIẾN"), help=_("khóa hiện tại lấy từ biến môi trường này"))
+    d.add_argument("--new-key-env", metavar=_("BIẾN"), help=_("khóa mới lấy từ biến môi trường này (không có thì "
+                                                              "hỏi hai lần)"))
+    d.add_argument("--remember", action="store_true", help=_("nhớ khóa mới trên máy này"))
+    dsub.add_parser("status", help=_("cho biết tệp cơ sở dữ liệu có được mã hóa không"))
+
     p = sub.add_parser("consolidate", help=_("tổng hợp báo cáo JSON của nhiều cơ sở"))
     p.add_argument("files", nargs="+", metavar="RETURN.json")
     p.add_argument("--out", metavar=_("TỆP"))
@@ -160,6 +177,8 @@ def _open(options: dict):
         open_database(target)
     except SchemaTooNew:
         raise
+    except DatabaseLocked as exc:
+        raise CannotRun(database_locked_message(exc)) from exc
     except Exception as exc:  # noqa: BLE001 - any failure to reach the database is "could not run"
         raise CannotRun(_("Không mở được cơ sở dữ liệu {db}: {error}").format(
             db=describe(target).location, error=str(exc).strip().splitlines()[0] if str(exc).strip() else exc)) from exc
@@ -738,6 +757,104 @@ def cmd_restore(args, options) -> int:
     return 0
 
 
+def _database_key(env: str | None, prompt: str, *, twice: bool, default: str | None = None) -> str:
+    """A database key from the variable ``env`` (which must then be set), else ``default``, else asked."""
+    if env:
+        value = os.environ.get(env)
+        if not value:
+            raise Refused(_("Biến môi trường {env} chưa có khóa cơ sở dữ liệu.").format(env=env))
+        return value
+    if default:
+        return default
+    if not sys.stdin or not sys.stdin.isatty():
+        raise Refused(_("Cần khóa cơ sở dữ liệu: đặt biến môi trường CAREMGR_DB_KEY (hoặc --key-env BIẾN) hoặc "
+                        "chạy trong cửa sổ dòng lệnh."))
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass(_("Nhập lại khóa: ")) != first:
+        raise Refused(_("Hai lần nhập khóa không khớp."))
+    return first
+
+
+def cmd_db(args, options) -> int:
+    """``caremgr db encrypt|decrypt|rekey|status``: SQLCipher encryption of the SQLite file (the program
+    must be closed on every PC meanwhile)."""
+    from pathlib import Path
+
+    from caremgr import audit
+    from db import cipher
+    from db.connection import close_database, describe, is_postgres_url, open_database, resolve_target
+
+    target = resolve_target(options.get("db"))
+    if args.db_command is None:
+        raise Refused(_("Thiếu lệnh: encrypt, decrypt, rekey hoặc status."))
+    if is_postgres_url(target):
+        raise Refused(_("Mã hóa tệp chỉ dành cho cơ sở dữ liệu SQLite; với PostgreSQL, dữ liệu do máy chủ bảo vệ."))
+    where = describe(target).location
+    if not Path(where).is_file():
+        raise CannotRun(_("Không tìm thấy tệp cơ sở dữ liệu {db}.").format(db=where))
+    encrypted = cipher.is_encrypted(where)
+    if args.db_command == "status":
+        _say(_("Cơ sở dữ liệu {db}: {state}.").format(
+            db=where, state=_("được mã hóa (SQLCipher)") if encrypted else _("chưa mã hóa")))
+        if encrypted:
+            _say(_("Khóa đã nhớ trên máy này: {answer}.").format(
+                answer=_("có") if cipher.remembered_key(where) else _("không")))
+            if not cipher.available():
+                _say(encryption_message(EncryptionError("no_sqlcipher")))
+        return 0
+    try:
+        if args.db_command == "encrypt":
+            if encrypted:
+                raise EncryptionError("already_encrypted")
+            key = _database_key(args.key_env, _("Khóa cơ sở dữ liệu mới (ít nhất {n} ký tự): ").format(
+                n=cipher.MIN_KEY_LENGTH), twice=True, default=os.environ.get(cipher.KEY_ENV))
+            copy = cipher.encrypt_file(where, key)
+            action, summary = "encrypt", "database encrypted (SQLCipher)"
+        else:
+            if not encrypted:
+                raise EncryptionError("not_encrypted")
+            key = _database_key(args.key_env, _("Khóa cơ sở dữ liệu hiện tại: "), twice=False,
+                                default=cipher.find_key(where))
+            if not cipher.key_works(where, key):
+                raise DatabaseLocked(where, "wrong_key")
+            copy = None
+            if args.db_command == "decrypt":
+                copy = cipher.decrypt_file(where, key)
+                action, summary, key = "decrypt", "database decrypted", None
+            else:
+                new = _database_key(args.new_key_env, _("Khóa cơ sở dữ liệu mới (ít nhất {n} ký tự): ").format(
+                    n=cipher.MIN_KEY_LENGTH), twice=True)
+                cipher.change_key(where, key, new)
+                action, summary, key = "rekey", "database key changed", new
+    except EncryptionError as exc:
+        raise Refused(encryption_message(exc)) from exc
+    except DatabaseLocked as exc:
+        raise Refused(database_locked_message(exc)) from exc
+    if key and getattr(args, "remember", False):
+        cipher.remember_key(where, key)
+    open_database(where, key=key)
+    try:
+        audit.record(None, action, "database", summary=summary)
+    finally:
+        close_database()
+    if action == "encrypt":
+        _say(_("Đã mã hóa {db}. Từ nay cần khóa cơ sở dữ liệu để mở (nhập khi mở chương trình, hoặc biến môi "
+               "trường CAREMGR_DB_KEY). Mất khóa thì không lấy lại được dữ liệu: hãy ghi khóa ra giấy, niêm phong "
+               "và giao giám đốc giữ.").format(db=where))
+    elif action == "decrypt":
+        _say(_("Đã bỏ mã hóa {db}: tệp trở lại SQLite thường.").format(db=where))
+    else:
+        _say(_("Đã đổi khóa cơ sở dữ liệu {db}.").format(db=where))
+    if action == "encrypt":
+        _say(_("Bản sao của tệp trước khi mã hóa: {file} (bản sao lưu mã hóa, mật khẩu là khóa cơ sở dữ liệu; "
+               "các bản sao lưu cũ hơn không đặt mật khẩu thì vẫn chưa mã hóa).").format(file=copy))
+    elif copy is not None:
+        _say(_("Bản sao của tệp trước khi bỏ mã hóa: {file} (mở bằng khóa cơ sở dữ liệu cũ).").format(file=copy))
+    if cipher.remembered_key(where):
+        _say(_("Khóa được nhớ trên máy này ({file}).").format(file=cipher.key_file_path()))
+    return 0
+
+
 def not_yet(args, options) -> int:
     raise CannotRun(_("Lệnh \"{command}\" chưa có trong phiên bản này của caremgr.").format(command=args.command))
 
@@ -753,6 +870,7 @@ COMMANDS: dict[str, Callable] = {
     "consolidate": cmd_consolidate,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "db": cmd_db,
 }
 
 
