@@ -25,7 +25,7 @@ from caremgr.bhyt import card_status
 from caremgr.dates import BirthDate, age_on
 from caremgr.errors import ValidationError
 from caremgr.i18n import N_, _
-from caremgr.residents_query import in_care_on
+from caremgr.residents_query import in_care_on, tracked_on
 from caremgr.text import normalize, search_key
 from db.connection import current_database
 from db.models import InsuranceCard, Resident
@@ -48,6 +48,7 @@ AGE_BAND_LABELS: dict[str, str] = {
 }
 STATUS_FILTERS = ("in_care", "discharged", "deceased")
 INSURANCE_FILTERS = ("valid", "expiring", "expired", "none")
+TRACKING_FILTERS = ("tracked", "untracked")  # residents_query.tracked_on on ``on``
 DISABILITY_ANY, DISABILITY_NONE = "any", "none"
 ORDERS = ("name", "code", "admission", "age", "room")
 MAX_LIMIT = 1000
@@ -65,6 +66,7 @@ class ResidentFilter:
     age_band: str | None = None  # an AGE_BANDS key; age on ``on``
     disability: str | None = None  # a vocab.DISABILITY_TYPES code, "any" or "none"
     insurance: str | None = None  # "valid" | "expiring" | "expired" | "none", as bhyt.card_status on ``on``
+    tracking: str | None = None  # "tracked" | "untracked": a health check in the 365 days ending on ``on``
     on: date | None = None  # the day ages and card status refer to; default today
 
 
@@ -273,6 +275,7 @@ def filter_condition(flt: ResidentFilter, on: date, warn_days: int | None = None
     _check_choice(flt.disability, [*vocab.codes(vocab.DISABILITY_TYPES), DISABILITY_ANY, DISABILITY_NONE],
                   "disability")
     _check_choice(flt.insurance, INSURANCE_FILTERS, "insurance")
+    _check_choice(flt.tracking, TRACKING_FILTERS, "tracking")
     condition = Resident.deleted == False  # noqa: E712 - peewee needs the comparison
     text = text_condition(flt.text)
     if text is not None:
@@ -294,6 +297,10 @@ def filter_condition(flt: ResidentFilter, on: date, warn_days: int | None = None
     if flt.insurance:
         days = warning_days(on) if warn_days is None else warn_days
         condition = condition & insurance_condition(flt.insurance, on, days)
+    if flt.tracking == "tracked":
+        condition = condition & tracked_on(on)
+    elif flt.tracking == "untracked":
+        condition = condition & ~tracked_on(on)
     return condition
 
 

@@ -29,7 +29,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from peewee import PostgresqlDatabase, fn
@@ -41,7 +41,7 @@ from caremgr.dates import age_on
 from caremgr.errors import CaremgrError, Findings, NotFound, Problem, ValidationError
 from caremgr.i18n import N_, _
 from caremgr.periods import Period, parse_period
-from caremgr.residents_query import in_care_on
+from caremgr.residents_query import in_care_on, tracked_on
 from db.connection import current_database, write_transaction
 from db.models import (
     Assessment,
@@ -66,7 +66,6 @@ SCHEMA_FILE = Path(__file__).with_name("data") / "return.schema.json"
 
 CHILD_AGE = 16    # children: under 16 on End
 ELDERLY_AGE = 60  # elderly: 60 or more on End
-TRACKING_DAYS = 365  # health.tracked: a check within the 365 days ending on (and including) End
 EXPIRING_DAYS = 30   # insurance.expiring_30: always 30 days, whatever the alert setting
 _PG_NUMBER_LOCK = 7_310_443  # advisory-lock key serialising the numbering of issued documents
 
@@ -217,12 +216,9 @@ def _residents(period: Period) -> tuple[dict, list[int]]:
 
 def _health(period: Period, in_care: int) -> dict:
     end = period.end
-    window_start = end - timedelta(days=TRACKING_DAYS - 1)
-    # One index seek per resident in care (resident, check_date) beats reading a year of checks.
-    recent = HealthCheck.select(HealthCheck.id).where(
-        (HealthCheck.resident == Resident.id) & (HealthCheck.check_date >= window_start)
-        & (HealthCheck.check_date <= end))
-    tracked = Resident.select(fn.COUNT(Resident.id)).where(in_care_on(end) & fn.EXISTS(recent)).scalar() or 0
+    # One index seek per resident in care (resident, check_date) beats reading a year of checks; the
+    # dashboard and the residents list's tracking filter use the same rule.
+    tracked = Resident.select(fn.COUNT(Resident.id)).where(in_care_on(end) & tracked_on(end)).scalar() or 0
     checks, checked = _alive(HealthCheck.select(fn.COUNT(HealthCheck.id), fn.COUNT(fn.DISTINCT(HealthCheck.resident)))
                              .join(Resident).where(_in_period(HealthCheck.check_date, period))).tuples().first()
     referrals = _alive(Referral.select().join(Resident).where(_in_period(Referral.referral_date, period))).count()
@@ -381,7 +377,7 @@ def _schema_message(error) -> str:
                  "object": _("một nhóm mục"), "array": _("một danh sách"), "null": _("để trống (null)")}
         wanted = expected if isinstance(expected, list) else [expected]
         return _("phải là {kind} (đang là {value})").format(
-            kind=_(" hoặc ").join(names.get(w, w) for w in wanted), value=json.dumps(error.instance, ensure_ascii=False))
+            kind=_(" hoặc ").join(names.get(w, w) for w in wanted), value=json.dumps(error.instance, ensure_ascii=False, default=str))
     if kind == "minimum":
         return _("không được nhỏ hơn {limit} (đang là {value})").format(limit=expected, value=error.instance)
     if kind == "maximum":
@@ -390,7 +386,7 @@ def _schema_message(error) -> str:
         return _("phải là \"{value}\"").format(value=expected)
     if kind == "format" and expected == "date":
         return _("không phải ngày dạng yyyy-mm-dd (đang là {value})").format(
-            value=json.dumps(error.instance, ensure_ascii=False))
+            value=json.dumps(error.instance, ensure_ascii=False, default=str))
     return error.message
 
 

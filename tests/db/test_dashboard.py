@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from caremgr import dashboard, settings
-from caremgr.errors import PermissionDenied
+from caremgr import dashboard, resident_search, returns, settings, training
+from caremgr.errors import PermissionDenied, ValidationError
 from db.models import (
     HealthCheck,
     InsuranceCard,
@@ -101,3 +101,140 @@ def test_only_users_with_the_dashboard_permission(admin):
 
     with pytest.raises(PermissionDenied):
         dashboard.summary(Actor(99, "khach", "Khách", "guest"), TODAY)
+
+
+# --- the figures the charts draw, against the return's and the training service's own -------------
+
+def check(r, day):
+    HealthCheck.create(resident=r, check_date=day)
+
+
+def small_centre(admin):
+    """Eight residents in care on TODAY with every card status and tracking edge, one who has left,
+    and a year of training: enough for every figure of the charts to be something other than 0 or 100%."""
+    settings.put(admin, {"target.training_turns": 3, "target.tracking_pct": 60},
+                 effective_from=date(2026, 1, 1))
+    people = {code: resident(code) for code in ("A", "B", "C", "D", "E", "F", "G", "H")}
+    resident("X", discharged=TODAY - timedelta(days=5))  # left: counts nowhere
+    card(people["A"], date(2026, 1, 1), date(2026, 12, 31))
+    card(people["B"], date(2026, 1, 1), date(2026, 12, 31))
+    card(people["C"], date(2025, 7, 30), TODAY + timedelta(days=10))  # expiring
+    card(people["D"], date(2025, 1, 1), TODAY - timedelta(days=1))  # expired
+    card(people["E"], TODAY + timedelta(days=1), date(2027, 6, 30))  # starts tomorrow: no card yet
+    for code in "FGH":
+        card(people[code], date(2026, 1, 1), date(2026, 12, 31))
+    check(people["A"], TODAY)
+    check(people["B"], TODAY - timedelta(days=364))  # the first day of the 365-day window
+    check(people["C"], TODAY - timedelta(days=365))  # one day too old
+    check(people["D"], TODAY + timedelta(days=1))  # after the day: not yet
+    check(people["F"], TODAY - timedelta(days=30))
+    nurse = Staff.create(code="S1", full_name="Y tá", search_name="y ta", sort_key="y ta", position="nurse",
+                         start_date=date(2020, 1, 1))
+    carer = Staff.create(code="S2", full_name="Hộ lý", search_name="ho ly", sort_key="ho ly", position="carer",
+                         start_date=date(2020, 1, 1))
+    k1 = TrainingCourse.create(code="K1", title="Sơ cứu", field="care", start_date=date(2026, 2, 1),
+                               end_date=date(2026, 2, 2))
+    k2 = TrainingCourse.create(code="K2", title="PHCN", field="care", start_date=date(2026, 5, 1),
+                               end_date=date(2026, 5, 2))
+    later = TrainingCourse.create(code="K3", title="Sau", field="care", start_date=TODAY + timedelta(days=3),
+                                  end_date=TODAY + timedelta(days=4))
+    TrainingAttendance.create(course=k1, staff=nurse, completed=True)
+    TrainingAttendance.create(course=k1, staff=carer, completed=False)  # not a turn
+    TrainingAttendance.create(course=k2, staff=nurse, completed=True)
+    TrainingAttendance.create(course=later, staff=carer, completed=True)  # after the day
+    return people
+
+
+def test_chart_figures_are_the_returns(admin):
+    small_centre(admin)
+    d = dashboard.summary(admin, TODAY)
+    ret = returns.compute(f"{date(TODAY.year, 1, 1).isoformat()}:{TODAY.isoformat()}", issued_on=TODAY)
+    assert d.in_care == ret["residents"]["in_care"] == 8
+    assert d.by_category == ret["residents"]["by_category"]
+    # BHYT: the return's valid cards (expiring ones included) are the chart's insured residents.
+    assert d.insured == ret["insurance"]["valid"] == 6
+    assert d.coverage_pct == ret["insurance"]["coverage_pct"] == 75.0
+    assert d.insurance["expiring"] == ret["insurance"]["expiring_30"] == 1  # warning days 30 = the return's 30
+    assert (d.insurance["expired"], d.insurance["none"]) == (ret["insurance"]["expired"], ret["insurance"]["none"])
+    assert sum(d.insurance.values()) == d.in_care
+    assert d.insurance_target == ret["targets"]["insurance_pct"] == 100.0
+    assert d.coverage_met is ret["met"]["insurance"] is False
+    # Electronic tracking: RETURN.md health.tracked on the day.
+    assert d.tracked == ret["health"]["tracked"] == 3  # A, B, F
+    assert d.tracked_pct == ret["health"]["tracked_pct"] == 37.5
+    assert d.untracked == d.in_care - d.tracked == 5
+    assert d.tracking_target == ret["targets"]["tracking_pct"] == 60.0
+    assert d.tracking_met is ret["met"]["tracking"] is False
+    # Training: the training service's year totals up to the day (the return's turns for 01/01 … the day).
+    year = training.compute_year_totals(TODAY.year, TODAY)
+    assert d.training_turns == year.turns == ret["training"]["turns"] == 2
+    assert d.training_target == year.target == 3
+    assert d.training_met is year.met is False
+
+
+def test_targets_come_from_the_settings_of_the_days_year(admin):
+    settings.seed_programme_defaults(admin)  # 80% from 2021, 100% from 2030; BHYT 100%
+    settings.put(admin, {"target.training_turns": 2}, effective_from=date(2026, 1, 1))
+    a, b = resident("A"), resident("B")
+    for r in (a, b):
+        card(r, date(2020, 1, 1), date(2031, 12, 31))
+    check(a, TODAY)
+    check(b, TODAY - timedelta(days=10))
+    d = dashboard.summary(admin, TODAY)
+    assert (d.tracking_target, d.tracking_met) == (80.0, True)
+    assert (d.insurance_target, d.coverage_met) == (100.0, True)
+    later = date(2030, 3, 1)
+    check(a, later)  # b's last check is years old by then
+    d2030 = dashboard.summary(admin, later)
+    assert (d2030.tracked, d2030.tracking_target, d2030.tracking_met) == (1, 100.0, False)
+    assert d2030.training_target == 2  # a target set for 2026 stays until changed
+    ret = returns.compute("2030-01-01:2030-03-01", issued_on=later)
+    assert d2030.tracking_met is ret["met"]["tracking"]
+
+
+def test_a_share_just_under_the_target_is_not_met(admin):
+    settings.put(admin, {"target.tracking_pct": 66.7}, effective_from=date(2026, 1, 1))
+    people = [resident(c) for c in "ABC"]
+    for r in people[:2]:
+        check(r, TODAY)
+    d = dashboard.summary(admin, TODAY)
+    assert d.tracked_pct == 66.7  # shown rounded ...
+    assert d.tracking_met is False  # ... but 66.666…% does not reach 66.7%
+    assert d.tracking_met is returns.compute(f"2026-01-01:{TODAY.isoformat()}", issued_on=TODAY)["met"]["tracking"]
+
+
+def test_untracked_filter_lists_the_residents_behind_the_tracking_chart(admin):
+    people = small_centre(admin)
+    d = dashboard.summary(admin, TODAY)
+    flt = resident_search.ResidentFilter(status="in_care", tracking="untracked", on=TODAY)
+    page = resident_search.search(admin, flt, limit=100)
+    window = (TODAY - timedelta(days=364), TODAY)
+    expected = {code for code, r in people.items()
+                if not any(window[0] <= c.check_date <= window[1]
+                           for c in HealthCheck.select().where(HealthCheck.resident == r))}
+    assert {row.code for row in page.rows} == expected == {"C", "D", "E", "G", "H"}
+    assert page.total == d.untracked
+    tracked = resident_search.search(admin, resident_search.ResidentFilter(status="in_care", tracking="tracked",
+                                                                           on=TODAY))
+    assert {row.code for row in tracked.rows} == {"A", "B", "F"} and tracked.total == d.tracked
+    with_text = resident_search.search(admin, resident_search.ResidentFilter(text="c", tracking="untracked",
+                                                                             on=TODAY))
+    assert [row.code for row in with_text.rows] == ["C"]  # combines with the other filters
+
+
+def test_unknown_tracking_filter_is_refused(admin):
+    with pytest.raises(ValidationError) as caught:
+        resident_search.search(admin, resident_search.ResidentFilter(tracking="sometimes"))
+    assert "tracking" in str(caught.value)
+
+
+def test_category_and_card_filters_list_the_residents_behind_the_bars(admin):
+    small_centre(admin)
+    resident("T1", category="TT")
+    d = dashboard.summary(admin, TODAY)
+    for status, count in d.insurance.items():
+        page = resident_search.search(admin, resident_search.ResidentFilter(status="in_care", insurance=status,
+                                                                            on=TODAY))
+        assert page.total == count, status
+    page = resident_search.search(admin, resident_search.ResidentFilter(status="in_care", category="TT", on=TODAY))
+    assert page.total == d.by_category["TT"] == 1

@@ -34,9 +34,9 @@ def test_wizard_with_demo_data_then_login_shows_the_dashboard(make_app):
     expected = dashboard.summary(app.actor)
     assert expected.in_care >= 90
     assert screen.tiles["in_care"].cget("text") == str(expected.in_care)
-    shown = {code: int(screen.category_table.set(code, "count")) for code in expected.by_category}
+    shown = {code: int(v) for code, v in screen.charts["category"].values.items()}
     assert shown == expected.by_category and all(shown.values())
-    assert screen.card_labels["expired"].cget("text") == str(expected.insurance["expired"])
+    assert screen.charts["insurance"].values["expired"] == str(expected.insurance["expired"])
     assert any("hết hạn" in label.cget("text") for label in screen.alert_labels)
     assert settings.get("centre.name") in shell.status_centre.cget("text")
     assert "Lê Văn Quản" in shell.status_user.cget("text") and "Quản trị viên" in shell.status_user.cget("text")

@@ -9,7 +9,7 @@ import ttkbootstrap as ttk
 
 from caremgr import residents
 from caremgr.bhyt import STATUS_LABELS
-from caremgr.i18n import _
+from caremgr.i18n import N_, _
 from caremgr.vocab import CATEGORIES, DISABILITY_TYPES, RESIDENT_STATUSES, SEXES, label
 from ui.colours import text_colour
 
@@ -29,6 +29,8 @@ COLUMNS = [
     ("status", "Tình trạng", 130, "w", None),
     ("insurance", "Thẻ BHYT", 110, "w", None),
 ]
+# RETURN.md "managed and monitored electronically": a health check in the 365 days ending today.
+TRACKING_LABELS = {"tracked": N_("Có theo dõi"), "untracked": N_("Chưa theo dõi")}
 # Only rows that need action stand out; a valid card is the normal case.
 INSURANCE_TAGS = {"expiring": "warning", "expired": "danger", "none": "danger"}
 
@@ -69,6 +71,7 @@ class ResidentsScreen(ttk.Frame):
         ttk.ToolTip(self.search, text=_("Gõ tên (không cần dấu), mã, số CCCD hoặc số thẻ BHYT"))
         self.search.bind("<KeyRelease>", lambda _e: self.schedule_search())
         self.search.bind("<Return>", lambda _e: self.refresh())
+        self.search.bind("<Down>", lambda _e: self.focus_list() or "break")
         self.filters: dict[str, ttk.Combobox] = {}
         self._filter_choices: dict[str, list[tuple[str, str]]] = {}
         for key, title, choices, default in [
@@ -79,12 +82,15 @@ class ResidentsScreen(ttk.Frame):
             ("disability", _("Khuyết tật"), [("any", _("Có khuyết tật")), ("none", _("Không"))]
              + [(c, _(lbl)) for c, lbl in DISABILITY_TYPES], ANY),
             ("insurance", _("Thẻ BHYT"), [(k, _(v)) for k, v in STATUS_LABELS.items()], ANY),
+            ("tracking", _("Theo dõi SK điện tử"), [(k, _(v)) for k, v in TRACKING_LABELS.items()], ANY),
         ]:
             box = ttk.Frame(bar)
-            box.pack(side="left", padx=(0, 10))
+            box.pack(side="left", padx=(0, 6))
             ttk.Label(box, text=title, font=("TkDefaultFont", 8), bootstyle="secondary").pack(anchor="w")
             choices = [(ANY, _("Tất cả"))] + choices
-            combo = ttk.Combobox(box, state="readonly", width=14, values=[lbl for _c, lbl in choices])
+            # seven filters side by side still fit a 1280-pixel window (the full labels are in the list)
+            combo = ttk.Combobox(box, state="readonly", width=11 if key in ("status", "tracking") else 10,
+                                 values=[lbl for _c, lbl in choices])
             combo.set(next(lbl for c, lbl in choices if c == default))
             combo.bind("<<ComboboxSelected>>", lambda _e: self.refresh(reset=True))
             combo.pack()
@@ -128,6 +134,14 @@ class ResidentsScreen(ttk.Frame):
     def focus_search(self) -> None:
         self.search.focus_set()
         self.search.select_range(0, "end")
+
+    def focus_list(self) -> None:
+        """↓ from the search box: the keyboard moves into the list, first row selected (Enter opens it)."""
+        rows = self.table.get_children()
+        if rows:
+            self.table.focus_set()
+            self.table.focus(rows[0])
+            self.table.selection_set(rows[0])
 
     def new_resident(self) -> None:
         if self.actor.can("residents.edit"):
@@ -187,6 +201,18 @@ class ResidentsScreen(ttk.Frame):
         self.search.delete(0, "end")
         for key, combo in self.filters.items():
             combo.set(self._filter_choices[key][0][1])
+        self.refresh(reset=True)
+
+    def apply_filters(self, **codes: str | None) -> None:
+        """Shows the list filtered by filter codes, e.g. ``apply_filters(status="in_care", category="NCT")``;
+        the search text and every filter not named are cleared (another screen opening "the list behind")."""
+        unknown = set(codes) - set(self.filters)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        self.search.delete(0, "end")
+        for key, combo in self.filters.items():
+            wanted = codes.get(key) or ANY
+            combo.set(next(lbl for c, lbl in self._filter_choices[key] if c == wanted))
         self.refresh(reset=True)
 
     def shown_codes(self) -> list[str]:

@@ -270,6 +270,12 @@ class StaffScreen(ttk.Frame):
         self.alerts.configure(text=_("Chứng chỉ hành nghề cần gia hạn: ") + "; ".join(parts)
                               + (" " + _("… và {n} người khác").format(n=more) if more > 0 else ""))
 
+    def show_training(self, year: int) -> None:
+        """The training tab with the courses and turns of ``year`` (the dashboard's training chart opens it)."""
+        self.tabs.select(self.training_panel)
+        self.training_panel.year.set(year)
+        self.training_panel.refresh()
+
     def save(self) -> None:
         if self.tabs.select() == str(self.staff_panel):
             self.staff_panel.save()
