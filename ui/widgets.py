@@ -161,6 +161,7 @@ def scrolled_table(master, columns, height: int = 10) -> ttk.Treeview:
     for key, title, width, stretch in columns:
         table.heading(key, text=title)
         table.column(key, width=int(width * scale), stretch=stretch, anchor="w" if stretch else "center")
+    keyboard_friendly(table)
     bar = ttk.Scrollbar(frame, orient="vertical", command=table.yview)
     table.configure(yscrollcommand=bar.set)
     table.pack(side="left", fill="both", expand=True)
@@ -224,3 +225,18 @@ def show_empty(table: ttk.Treeview, message: str | None) -> None:
     else:
         label.configure(text="")
         label.place_forget()
+
+
+def keyboard_friendly(table: ttk.Treeview) -> ttk.Treeview:
+    """Tabbing into a table puts the keyboard on its first row (ttk leaves no row focused, so ↓ would do
+    nothing until a click)."""
+
+    def entered(_event) -> None:
+        rows = table.get_children()
+        if rows and not table.focus():
+            table.focus(rows[0])
+            table.selection_set(rows[0])
+            table.see(rows[0])
+
+    table.bind("<FocusIn>", entered, add="+")
+    return table

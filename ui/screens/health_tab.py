@@ -82,6 +82,8 @@ class HealthTab(ttk.Frame):
         self.bmi_label.grid(row=1, column=4, sticky="w", padx=(0, 6))
         for key in ("weight_kg", "height_cm"):
             self.check_fields[key].input.bind("<KeyRelease>", lambda _e: self._show_bmi())
+        for field in self.check_fields.values():  # Enter records the check-up, as the button does
+            field.input.bind("<Return>", lambda _e: self.add_check() or "break")
         self.add_check_button = ttk.Button(form, text=_("Ghi lần khám"), bootstyle="success", command=self.add_check,
                                            state="normal" if self.can_edit else "disabled")
         self.add_check_button.grid(row=2, column=4, sticky="w")

@@ -12,7 +12,7 @@ from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from ui.colours import text_colour
-from ui.widgets import CalendarButton, Field, show_empty, show_problems
+from ui.widgets import CalendarButton, Field, keyboard_friendly, show_empty, show_problems
 
 STATUS_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "none": "danger"}
 
@@ -125,6 +125,7 @@ class InsuranceScreen(ttk.Frame):
         for status, style in STATUS_STYLES.items():
             self.table.tag_configure(status, foreground=text_colour(shell.app.root, style))
         self.table.pack(fill="both", expand=True)
+        keyboard_friendly(self.table)
         self.table.bind("<<TreeviewSelect>>", lambda _e: self._selected())
         self.table.bind("<Double-1>", lambda _e: self.open_selected())
 
@@ -144,6 +145,10 @@ class InsuranceScreen(ttk.Frame):
         self.date_error.configure(text="")
         return day
 
+    def save(self) -> None:
+        """Ctrl+S records the new card typed for the selected resident."""
+        self.form.save()
+
     def refresh(self) -> None:
         day = self.day()
         if day is None:
@@ -159,7 +164,7 @@ class InsuranceScreen(ttk.Frame):
                 row.code, row.full_name, row.birth.display, row.card_number or "", format_date(row.valid_to),
                 row.status_label))
         show_empty(self.table, _("Không có ai cần cấp hay gia hạn thẻ vào ngày này: mọi đối tượng đang chăm sóc "
-                                 "đều có thẻ còn hạn quá 30 ngày."))
+                                 "đều có thẻ còn hạn, chưa đến lúc gia hạn."))
         self.form.for_resident(None)
 
     def status_of(self, code: str) -> str | None:

@@ -181,6 +181,16 @@ class RehabScreen(ttk.Frame):
         for line in self.visible_lines():
             line.done.set(True)
 
+    def focus_search(self) -> None:
+        """Ctrl+F here searches the day sheet (type a name, Tab to the resident's lines)."""
+        self.tabs.select(0)
+        self.search.focus_set()
+        self.search.select_range(0, "end")
+
+    def save(self) -> None:
+        """Ctrl+S on the day sheet records the ticked sessions."""
+        self.record()
+
     def record(self) -> None:
         day = self.day()
         if day is None:

@@ -67,6 +67,7 @@ class ResidentProfile(ttk.Frame):
 
         self.notebook = ttk.Notebook(self)
         self.notebook.pack(fill="both", expand=True, pady=(6, 0))
+        self.notebook.enable_traversal()  # Ctrl+Tab / Ctrl+Shift+Tab move between the tabs
         self.fields: dict[str, Field] = {}
         self._build_identity()
         self._build_policy()
@@ -96,6 +97,10 @@ class ResidentProfile(ttk.Frame):
 
             audit.record_view(self.actor, self.detail.id)  # who opened whose record (Law 91/2025)
         self.load()
+        # The keyboard starts on the tabs of an opened record (←/→ or Ctrl+Tab, then Tab into the page);
+        # a new record starts on its first field.
+        self.after_idle(lambda: self.winfo_exists() and (
+            self.notebook.focus_set() if self.detail else self.fields["code"].input.focus_set()))
 
     def select_tab(self, name: str) -> None:
         """Shows the tab ``name`` ("cards", "health", "rehab") when the profile has it."""
