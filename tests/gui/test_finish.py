@@ -180,3 +180,28 @@ def test_a_long_task_can_be_cancelled_and_leaves_nothing_behind(make_app, demo_d
     pump(app.root, until=lambda: shell.screen.last_task.finished)
     assert not out.exists()  # written after the cancel, then removed
     assert "Đã hủy." in toasts and not any(t.startswith("Đã tạo danh sách") for t in toasts)
+
+
+def test_the_daily_backup_folder_is_chosen_in_settings(make_app, demo_db, tmp_path):
+    from caremgr import backup, settings
+
+    app = make_app(demo_db)
+    shell = login(app)
+    shell.nav_buttons["settings"].invoke()
+    pump(app.root)
+    panel = shell.screen.backup_panel
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    panel.folder.set(str(usb))
+    panel.daily.set(False)
+    panel.keep_button.invoke()
+    pump(app.root)
+    assert settings.get("backup.folder") == str(usb) and settings.get("backup.daily") is False
+    assert backup.backup_folder() == usb
+    assert str(usb) in panel.message.cget("text") and "đang tắt" in panel.message.cget("text")
+    assert backup.daily_backup_if_due(shell.actor) is None  # switched off: nothing made
+    panel.daily.set(True)
+    panel.keep_button.invoke()
+    pump(app.root)
+    made = backup.daily_backup_if_due(shell.actor)
+    assert made is not None and made.path.parent == usb

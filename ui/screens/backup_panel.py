@@ -6,7 +6,8 @@ from pathlib import Path
 
 import ttkbootstrap as ttk
 
-from caremgr import backup
+from caremgr import backup, settings
+from caremgr.errors import CaremgrError
 from caremgr.i18n import _
 from ui.error_log import describe_failure
 from ui.tasks import run_in_background
@@ -36,6 +37,13 @@ class BackupPanel(ttk.Frame):
         self.folder.set(str(backup.backup_folder()))
         ttk.Button(form, text=_("Chọn…"), bootstyle="secondary-outline", command=self.choose_folder).grid(
             row=0, column=2, sticky="sw")
+        self.daily = Field(form, _("Tự động sao lưu mỗi ngày vào thư mục này"), kind="check", compact=True)
+        self.daily.grid(row=0, column=3, sticky="sw", padx=(12, 0))
+        self.daily.set(bool(settings.get("backup.daily")))
+        self.keep_button = ttk.Button(form, text=_("Lưu thiết lập sao lưu"), bootstyle="primary-outline",
+                                      command=self.save_settings,
+                                      state="normal" if self.actor.can("settings.edit") else "disabled")
+        self.keep_button.grid(row=0, column=4, sticky="sw", padx=(8, 0))
         self.passphrase = Field(form, _("Mật khẩu mã hóa bản sao (không bắt buộc)"), show="•", width=28, compact=True)
         self.passphrase.grid(row=1, column=0, sticky="nw", padx=(0, 8), pady=(6, 0))
         self.repeat = Field(form, _("Nhập lại mật khẩu mã hóa"), show="•", width=28, compact=True)
@@ -63,6 +71,18 @@ class BackupPanel(ttk.Frame):
         if chosen:
             self.folder.set(chosen)
             self.fill()
+
+    def save_settings(self) -> None:
+        """The folder above (e.g. a USB stick) becomes where the daily and before-upgrade copies go."""
+        try:
+            settings.put(self.actor, {"backup.folder": self.folder.get().strip(), "backup.daily": self.daily.get()})
+        except CaremgrError as exc:
+            self.message.configure(text=describe_failure(exc), bootstyle="danger")
+            return
+        self.message.configure(text=_("Đã lưu: bản sao tự động sẽ vào {folder}{daily}.").format(
+            folder=backup.backup_folder(), daily="" if self.daily.get() else _(" (đang tắt sao lưu hằng ngày)")),
+            bootstyle="success")
+        self.fill()
 
     def fill(self) -> None:
         self.table.delete(*self.table.get_children())

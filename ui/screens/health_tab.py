@@ -216,9 +216,9 @@ class HealthTab(ttk.Frame):
         form.pack(fill="x")
         self.referral_fields = {
             "referral_date": Field(form, _("Ngày chuyển"), kind="date", width=12),
-            "facility": Field(form, _("Nơi chuyển đến"), width=30),
-            "reason": Field(form, _("Lý do"), width=30),
-            "result": Field(form, _("Kết quả"), width=24),
+            "facility": Field(form, _("Nơi chuyển đến"), width=26),
+            "reason": Field(form, _("Lý do"), width=24),
+            "result": Field(form, _("Kết quả"), width=20),
             "return_date": Field(form, _("Ngày về"), kind="date", width=12),
         }
         for i, field in enumerate(self.referral_fields.values()):

@@ -26,10 +26,10 @@ class CardForm(ttk.Frame):
         self.on_saved = on_saved
         self.resident_id: int | None = None
         self.fields = {
-            "number": Field(self, _("Số thẻ BHYT (15 ký tự hoặc mã số BHXH 10 số)"), width=24),
+            "number": Field(self, _("Số thẻ BHYT"), width=20, help_text=_("15 ký tự, hoặc mã số BHXH 10 số")),
             "valid_from": Field(self, _("Từ ngày"), kind="date", width=12),
             "valid_to": Field(self, _("Đến ngày"), kind="date", width=12),
-            "facility": Field(self, _("Nơi đăng ký KCB ban đầu (mã - tên)"), width=26),
+            "facility": Field(self, _("Nơi đăng ký KCB ban đầu (mã - tên)"), width=30),
         }
         for i, field in enumerate(self.fields.values()):
             field.grid(row=0, column=i, sticky="nw", padx=(0, 8))

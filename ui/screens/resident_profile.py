@@ -48,11 +48,7 @@ class ResidentProfile(ttk.Frame):
 
         header = ttk.Frame(self)
         header.pack(fill="x")
-        ttk.Button(header, text=_("← Danh sách"), bootstyle="link", command=self.back).pack(side="left")
-        self.title = ttk.Label(header, text="", font=("TkDefaultFont", 16, "bold"))
-        self.title.pack(side="left", padx=(8, 12))
-        self.badges = ttk.Frame(header)
-        self.badges.pack(side="left")
+        # The buttons are packed first so a long name gives way, never "Lưu" or "In hồ sơ".
         self.save_button = ttk.Button(header, text=_("Lưu (Ctrl+S)"), icon="floppy", bootstyle="success",
                                       command=self.save, state="normal" if self.can_edit else "disabled")
         self.save_button.pack(side="right")
@@ -60,6 +56,11 @@ class ResidentProfile(ttk.Frame):
             self.print_button = ttk.Button(header, text=_("In hồ sơ"), icon="printer", bootstyle="secondary",
                                            command=self.print_record)
             self.print_button.pack(side="right", padx=6)
+        ttk.Button(header, text=_("← Danh sách"), bootstyle="link", command=self.back).pack(side="left")
+        self.title = ttk.Label(header, text="", font=("TkDefaultFont", 16, "bold"))
+        self.title.pack(side="left", padx=(8, 12))
+        self.badges = ttk.Frame(header)
+        self.badges.pack(side="left")
         self.message = ttk.Label(self, text="", wraplength=1000)
         self.message.pack(anchor="w", pady=(4, 0))
         self.duplicates_label = ttk.Label(self, text="", bootstyle="warning", wraplength=1000)
