@@ -240,3 +240,11 @@ def keyboard_friendly(table: ttk.Treeview) -> ttk.Treeview:
 
     table.bind("<FocusIn>", entered, add="+")
     return table
+
+
+def notify(widget, message: str, error: bool = False) -> None:
+    """The corner note ("toast") of the main window, from any widget inside it (nothing outside one)."""
+    while widget is not None and not hasattr(widget, "toast"):
+        widget = getattr(widget, "shell", None) or getattr(widget, "master", None)
+    if widget is not None:
+        widget.toast(message, error=error)

@@ -205,3 +205,26 @@ def test_the_daily_backup_folder_is_chosen_in_settings(make_app, demo_db, tmp_pa
     pump(app.root)
     made = backup.daily_backup_if_due(shell.actor)
     assert made is not None and made.path.parent == usb
+
+
+def test_saves_are_confirmed_in_the_corner(make_app, demo_db):
+    from db.models import Resident
+
+    app = make_app(demo_db)
+    shell = login(app)
+    resident = Resident.select().where(Resident.status == "in_care").order_by(Resident.id).first()
+    shell.open_resident(resident.id, tab="health")
+    pump(app.root)
+    tab = shell.screen.health
+    tab.check_fields["pulse"].set("80")
+    tab.add_check_button.invoke()
+    pump(app.root)
+    assert shell.last_toast == "Đã ghi lần khám."
+    shell.nav_buttons["staff"].invoke()
+    pump(app.root)
+    panel = shell.screen.staff_panel
+    panel.table.selection_set(panel.table.get_children()[0])
+    pump(app.root)
+    panel.save_button.invoke()
+    pump(app.root)
+    assert shell.last_toast == "Đã lưu."

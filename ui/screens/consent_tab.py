@@ -13,7 +13,7 @@ from caremgr import consent
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import N_, _
-from ui.widgets import Field, scrolled_table, show_problems
+from ui.widgets import Field, notify, scrolled_table, show_problems
 
 RELATIONS = [("self", N_("Chính đối tượng")), ("guardian", N_("Người giám hộ")), ("relative", N_("Người thân")),
              ("other", N_("Khác"))]
@@ -86,6 +86,7 @@ class ConsentTab(ttk.Frame):
             return
         show_problems(self.fields, [], None)
         self.message.configure(text=_("Đã ghi sự đồng ý."), bootstyle="success")
+        notify(self, self.message.cget("text"))
         self.reload()
 
     def withdraw(self) -> None:
@@ -100,6 +101,7 @@ class ConsentTab(ttk.Frame):
             self.message.configure(text=str(exc), bootstyle="danger")
             return
         self.message.configure(text=_("Đã ghi rút lại sự đồng ý từ hôm nay."), bootstyle="success")
+        notify(self, self.message.cget("text"))
         self.reload()
 
     def export(self, path: str | None = None) -> None:

@@ -10,7 +10,7 @@ from caremgr import facility
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, scrolled_table, show_problems
+from ui.widgets import Field, notify, scrolled_table, show_problems
 
 
 def _pct(value) -> str:
@@ -102,6 +102,7 @@ class ChecklistPage(ttk.Frame):
             return False
         show_problems(self.fields, [], None)
         self.message.configure(text=text, bootstyle="success")
+        notify(self, self.message.cget("text"))
         self.reload(select if select is not None else getattr(row, "id", None))
         return True
 
@@ -160,6 +161,7 @@ class ChecklistPage(ttk.Frame):
         if path:
             facility.export_items(self.actor, self.checklist, path)
             self.message.configure(text=_("Đã xuất danh mục ra {path}").format(path=path), bootstyle="success")
+            notify(self, self.message.cget("text"))
 
     def reload(self, select: int | None = None) -> None:
         self.rows = facility.items(self.actor, self.checklist)

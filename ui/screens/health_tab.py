@@ -11,7 +11,7 @@ from caremgr import health, icd10
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, show_empty, show_problems
+from ui.widgets import Field, notify, show_empty, show_problems
 
 CHECK_COLUMNS = [
     ("check_date", "Ngày", 92), ("pulse", "Mạch", 60), ("bp", "Huyết áp", 90), ("temperature", "Nhiệt độ", 75),
@@ -126,6 +126,7 @@ class HealthTab(ttk.Frame):
             if key not in ("check_date", "examiner", "height_cm"):
                 field.set("")
         self.check_message.configure(text=_("Đã ghi lần khám."), bootstyle="success")
+        notify(self, self.check_message.cget("text"))
         self.reload()
 
     # --- conditions ---------------------------------------------------------------------------
@@ -196,6 +197,7 @@ class HealthTab(ttk.Frame):
             self.condition_message.configure(text=str(exc), bootstyle="danger")
             return
         self.condition_message.configure(text=_("Đã thêm {code}.").format(code=data["icd10"]), bootstyle="success")
+        notify(self, self.condition_message.cget("text"))
         self.reload()
 
     def resolve_condition(self) -> None:
@@ -254,6 +256,7 @@ class HealthTab(ttk.Frame):
         for key in ("facility", "reason", "result", "return_date"):
             self.referral_fields[key].set("")
         self.referral_message.configure(text=_("Đã ghi chuyển viện."), bootstyle="success")
+        notify(self, self.referral_message.cget("text"))
         self.reload()
 
     # --- chart --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from ui.colours import text_colour
-from ui.widgets import CalendarButton, Field, keyboard_friendly, show_empty, show_problems
+from ui.widgets import CalendarButton, Field, keyboard_friendly, notify, show_empty, show_problems
 
 STATUS_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "none": "danger"}
 
@@ -65,6 +65,7 @@ class CardForm(ttk.Frame):
         self.message.configure(text=_("Đã ghi thẻ {number}.").format(number=card.number)
                                + (" " + " ".join(warnings) if warnings else ""),
                                bootstyle="warning" if warnings else "success")
+        notify(self, _("Đã ghi thẻ {number}.").format(number=card.number))
         self.on_saved()
 
 

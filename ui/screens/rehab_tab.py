@@ -13,7 +13,7 @@ from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
 from ui.barthel_form import BarthelForm, assessor_fields
-from ui.widgets import Field, scrolled_table, show_problems
+from ui.widgets import Field, notify, scrolled_table, show_problems
 
 
 def _choices(pairs, blank: bool = True):
@@ -22,6 +22,8 @@ def _choices(pairs, blank: bool = True):
 
 def _message(label: ttk.Label, text: str, style: str = "success") -> None:
     label.configure(text=text, bootstyle=style)
+    if style == "success":
+        notify(label, text)
 
 
 class RehabTab(ttk.Frame):

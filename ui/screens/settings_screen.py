@@ -10,7 +10,7 @@ from caremgr import auth, settings
 from caremgr.dates import format_date, parse_date
 from caremgr.errors import CaremgrError, Problem, ValidationError
 from caremgr.i18n import _
-from ui.widgets import CalendarButton, Field, show_problems
+from ui.widgets import CalendarButton, Field, notify, show_problems
 
 SECTIONS = [settings.SECTION_CENTRE, settings.SECTION_AGENCY, settings.SECTION_TARGETS, settings.SECTION_CARE,
             settings.SECTION_APP]
@@ -118,6 +118,7 @@ class SettingsScreen(ttk.Frame):
             return
         show_problems(self.fields, [], None)
         self.message.configure(text=_("Đã lưu {n} mục.").format(n=len(changed)), bootstyle="success")
+        notify(self, self.message.cget("text"))
         if {"ui.language", "ui.theme"} & set(changed):
             self.shell.app.apply_appearance()
         self.shell.refresh_status()

@@ -11,7 +11,7 @@ from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, Conflict, ValidationError
 from caremgr.i18n import N_, _
 from ui.colours import text_colour
-from ui.widgets import Field, scrolled_table, show_empty, show_problems
+from ui.widgets import Field, notify, scrolled_table, show_empty, show_problems
 
 LICENCE_STYLES = {"valid": "success", "expiring": "warning", "expired": "danger", "missing": "danger"}
 STATUS_CHOICES = [("employed", N_("Đang làm việc")), ("left", N_("Đã nghỉ việc")), ("all", N_("Tất cả"))]
@@ -210,6 +210,7 @@ class StaffPanel(ttk.Frame):
         self.refresh()
         self.load(row.id)
         self.message.configure(text=" ".join([text, *warnings]), bootstyle="warning" if warnings else "success")
+        notify(self, text)
 
     def delete(self) -> None:
         from ui.dialogs import confirm
@@ -226,6 +227,7 @@ class StaffPanel(ttk.Frame):
         self.new()
         self.refresh()
         self.message.configure(text=_("Đã xóa."), bootstyle="success")
+        notify(self, self.message.cget("text"))
 
     def open_import(self, path: str | None = None):
         from caremgr import staff_io

@@ -10,7 +10,7 @@ from caremgr import training, vocab
 from caremgr.dates import format_date
 from caremgr.errors import CaremgrError, ValidationError
 from caremgr.i18n import _
-from ui.widgets import Field, scrolled_table, show_empty, show_problems
+from ui.widgets import Field, notify, scrolled_table, show_empty, show_problems
 
 
 def _hours(value) -> str:
@@ -228,6 +228,7 @@ class TrainingPanel(ttk.Frame):
         self.refresh()
         self.delete_button.configure(state="normal")
         self.message.configure(text=text, bootstyle="success")
+        notify(self, self.message.cget("text"))
 
     def delete_course(self) -> None:
         from ui.dialogs import confirm
@@ -244,6 +245,7 @@ class TrainingPanel(ttk.Frame):
         self.refresh()
         self._changed()
         self.message.configure(text=_("Đã xóa khóa tập huấn."), bootstyle="success")
+        notify(self, self.message.cget("text"))
 
     # --- attendees ----------------------------------------------------------------------------
     def _fill_attendees(self) -> None:
@@ -304,6 +306,7 @@ class TrainingPanel(ttk.Frame):
             return
         show_problems(self.attendee_fields, [], None)
         self.attendee_message.configure(text=text, bootstyle="success")
+        notify(self, self.attendee_message.cget("text"))
         self.refresh()
         self._changed()
 
