@@ -7,6 +7,7 @@ deleted directly in the database file breaks the chain and ``verify_chain`` find
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -15,6 +16,7 @@ from peewee import PostgresqlDatabase
 from caremgr.errors import NotFound, ValidationError
 from caremgr.i18n import N_, _
 from caremgr.sheets import write_xlsx
+from db import prepared
 from db.audit_chain import GENESIS, entry_hash
 from db.audit_chain import plain as _plain
 from db.connection import current_database, write_transaction
@@ -52,21 +54,29 @@ def diff(old: dict | None, new: dict | None) -> dict:
     return changes
 
 
+def _last_hash_query(limit: int):
+    return AuditLog.select(AuditLog.entry_hash).order_by(AuditLog.id.desc()).limit(limit)
+
+
 def record(actor, action: str, entity: str, entity_id=None, *, resident_id: int | None = None,
            summary: str = "", changes: dict | None = None) -> AuditLog:
     """Appends one entry; call it inside the same transaction as the change it describes."""
     username = actor.username if actor is not None else "system"
-    with write_transaction():
-        database = current_database()
+    database = current_database()
+    # Inside the change's transaction (the usual case) no savepoint of its own is needed: the two
+    # statements below either both happen or the caller's transaction (or savepoint) is undone.
+    with nullcontext() if database.in_transaction() else write_transaction():
         if isinstance(database, PostgresqlDatabase):
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_CHAIN_LOCK,))
-        last = AuditLog.select(AuditLog.entry_hash).order_by(AuditLog.id.desc()).first()
-        prev = last.entry_hash if last and last.entry_hash else GENESIS
+        # The text of these two statements is built once (db.prepared): an import writes thousands.
+        last = prepared.rows("audit.last_hash", [AuditLog.entry_hash], _last_hash_query, 1)
+        prev = last[0][0] if last and last[0][0] else GENESIS
         at = _now()
         entity_id = None if entity_id is None else str(entity_id)
         summary = (summary or "")[:300]
         digest = entry_hash(prev, at, username, action, entity, entity_id, resident_id, summary, changes)
-        return AuditLog.create(
+        return prepared.insert(
+            AuditLog,
             at=at, username=username, action=action, entity=entity, entity_id=entity_id,
             resident_id=resident_id, summary=summary, changes=changes, prev_hash=prev, entry_hash=digest,
         )

@@ -36,6 +36,7 @@ from caremgr.dates import BirthDate, format_date, parse_date
 from caremgr.errors import Conflict, Findings, NotFound, ValidationError
 from caremgr.i18n import _
 from caremgr.text import normalize
+from db import prepared
 from db.connection import write_transaction
 from db.models import InsuranceCard, Resident
 
@@ -199,8 +200,25 @@ def find_card(resident_id: int, number: str, valid_from: _dt.date) -> InsuranceC
             .first())
 
 
+# What the card functions read of the resident (id, code, birth, category): not the whole row.
+_RESIDENT_FIELDS = (Resident.id, Resident.code, Resident.birth_year, Resident.birth_date, Resident.category)
+
+
+def _resident_query(resident_id: int, deleted: bool, limit: int):
+    return (Resident.select(*_RESIDENT_FIELDS).where((Resident.id == resident_id) & (Resident.deleted == deleted))
+            .limit(limit))
+
+
+def _card_id_query(resident_id: int, number: str, valid_from: _dt.date, limit: int):
+    return (InsuranceCard.select(InsuranceCard.id)
+            .where((InsuranceCard.resident == resident_id) & (InsuranceCard.number == number)
+                   & (InsuranceCard.valid_from == valid_from)).limit(limit))
+
+
 def _resident(resident_id: int) -> Resident:
-    resident = Resident.get_or_none((Resident.id == resident_id) & (Resident.deleted == False))  # noqa: E712
+    # Run for every card an import adds: the statement's text is built once (db.prepared).
+    found = prepared.rows("insurance.resident", _RESIDENT_FIELDS, _resident_query, resident_id, False, 1)
+    resident = Resident(**dict(zip((f.name for f in _RESIDENT_FIELDS), found[0], strict=True))) if found else None
     if resident is None:
         raise NotFound(_("Không tìm thấy đối tượng."))
     return resident
@@ -224,11 +242,13 @@ def add_card(actor: Actor, resident_id: int, data: dict, *, today: _dt.date | No
         findings.raise_if_errors()
         if not clean:
             raise ValidationError(_("Chưa nhập số thẻ BHYT"), "number")
-        existing = find_card(resident.id, clean["number"], clean["valid_from"])
-        if existing is not None:
+        known = prepared.rows("insurance.card_id", [InsuranceCard.id], _card_id_query,
+                              resident.id, clean["number"], clean["valid_from"], 1)
+        if known:
+            existing = InsuranceCard.get_by_id(known[0][0])
             existing.warnings = _messages(findings)
             return existing
-        card = InsuranceCard.create(resident=resident.id, **clean)
+        card = prepared.insert(InsuranceCard, resident=resident.id, **clean)
         audit.record(actor, "create", "insurance_card", card.id, resident_id=resident.id,
                      summary=f"BHYT {card.number} {format_date(card.valid_from)}–{format_date(card.valid_to)} "
                              f"for {resident.code}",

@@ -434,6 +434,9 @@ def import_residents(actor: Actor, path: str | os.PathLike, *, sheet: str | None
         # Looked up once, not once per row: which codes exist, which cards are already recorded.
         context.codes = {code.upper() for (code,) in Resident.select(Resident.code)
                          .where(Resident.deleted == False).tuples()}  # noqa: E712
+        # The residents the file names, read in a few queries rather than two per row.
+        named = {normalize(_text(r.values.get("code"))).upper() for r in rows} & context.codes
+        context.details = residents.details_by_code(actor, named) if named else {}
         if any(k in present for k in _CARD_KEYS):
             context.cards = set(InsuranceCard.select(InsuranceCard.resident, InsuranceCard.number,
                                                      InsuranceCard.valid_from).tuples())
@@ -463,6 +466,7 @@ class _Context:
     first_row_of_code: dict[str, int] = field(default_factory=dict)
     codes: set[str] = field(default_factory=set)  # upper-cased codes of the residents (not deleted)
     cards: set[tuple] = field(default_factory=set)  # (resident id, number, valid_from) already recorded
+    details: dict = field(default_factory=dict)  # upper-cased code -> ResidentDetail, read before the rows
 
 
 def _reject(context: _Context, row, prepared: _Prepared, reasons: list[str]) -> None:
@@ -489,7 +493,10 @@ def _import_row(context: _Context, row) -> None:
     if code_key:
         context.first_row_of_code[code_key] = row.number
 
-    detail = _existing(actor, prepared.code) if code_key in context.codes else None
+    detail = checked = None
+    if code_key in context.codes:
+        # Read before the rows; a code appears once (a repeat is rejected above), so still current.
+        detail = context.details.get(code_key) or _existing(actor, prepared.code)
     findings = Findings()
     if detail is not None:
         prepared.data["code"] = detail.code  # "dt001" in the file names DT001; it does not rename it
@@ -509,6 +516,9 @@ def _import_row(context: _Context, row) -> None:
         clean, new_findings = residents.validate(prepared.data, today=today)
         resident_changed = True
         findings.extend(new_findings)
+        # residents.create checks the profile as of today: what was just checked, unless the import
+        # runs for another day.
+        checked = (clean, new_findings) if today == date.today() else None
 
     card_clean: dict = {}
     if prepared.card is not None:
@@ -542,7 +552,7 @@ def _import_row(context: _Context, row) -> None:
     try:
         with write_transaction():  # a savepoint: a row the services refuse leaves nothing behind
             if detail is None:
-                detail = residents.create(actor, prepared.data, contacts=contacts or [])
+                detail = residents.create(actor, prepared.data, contacts=contacts or [], validated=checked)
                 context.codes.add(detail.code.upper())
             elif resident_changed or contacts_changed:
                 detail = residents.update(actor, detail.id, prepared.data, version=detail.version,

@@ -7,7 +7,9 @@ type in a spreadsheet: the label or the code, in any case, with or without diacr
 
 from __future__ import annotations
 
-from caremgr.i18n import N_, _
+import functools
+
+from caremgr.i18n import N_, _, language
 from caremgr.text import search_key
 
 Vocab = list[tuple[str, str]]
@@ -164,10 +166,22 @@ def match(vocab: Vocab, text: object) -> str | None:
 
     The translated label matches too, so an English export imports back.
     """
-    key = search_key(text)
+    key = _text_key(text) if isinstance(text, str) else search_key(text)
     if not key:
         return None
+    return _keys_of(tuple(vocab), language()).get(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_key(text: str) -> str:
+    return search_key(text)  # cells repeat ("Nữ", "Kinh" …): an import of 10,000 rows asks the same keys
+
+
+@functools.lru_cache(maxsize=256)
+def _keys_of(vocab: tuple[tuple[str, str], ...], lang: str) -> dict[str, str]:
+    """{key of a code or a label: code} as ``match`` reads it: the first code in order wins."""
+    keys: dict[str, str] = {}
     for code, text_label in vocab:
-        if key in (search_key(code), search_key(text_label), search_key(_(text_label))):
-            return code
-    return None
+        for key in (search_key(code), search_key(text_label), search_key(_(text_label))):
+            keys.setdefault(key, code)
+    return keys
