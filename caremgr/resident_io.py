@@ -48,7 +48,7 @@ from caremgr.phones import clean_phone
 from caremgr.resident_forms import FIELD_LABELS, field_label
 from caremgr.sheets import SheetError, Table, read_table, write_csv, write_xlsx
 from caremgr.text import normalize, search_key
-from db.connection import write_transaction
+from db.connection import one_savepoint, write_transaction
 from db.models import Contact, InsuranceCard, Resident
 
 # The headers of IMPORT.md, in order, with the key each column is read into. The headers are part of
@@ -550,7 +550,7 @@ def _import_row(context: _Context, row) -> None:
 
     was_new = detail is None
     try:
-        with write_transaction():  # a savepoint: a row the services refuse leaves nothing behind
+        with one_savepoint():  # a row the services refuse leaves nothing behind
             if detail is None:
                 detail = residents.create(actor, prepared.data, contacts=contacts or [], validated=checked)
                 context.codes.add(detail.code.upper())

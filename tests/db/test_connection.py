@@ -46,3 +46,29 @@ def test_creates_missing_folder_for_sqlite(tmp_path):
     open_database(str(target))
     close_database()
     assert target.exists()
+
+
+def test_one_savepoint_undoes_its_whole_unit_and_joins_nested_transactions(database, admin, monkeypatch):
+    from caremgr import residents
+    from db.connection import one_savepoint, write_transaction
+    from db.models import Resident
+
+    def person(code):
+        return {"code": code, "full_name": f"Người {code}", "birth": "1950", "sex": "Nam", "category": "NCT",
+                "admission_date": "01/01/2024"}
+
+    opened = []
+    real_savepoint = database.savepoint
+    monkeypatch.setattr(database, "savepoint", lambda *a: opened.append(1) or real_savepoint(*a))
+    with write_transaction():
+        with one_savepoint():
+            residents.create(admin, person("SP001"))  # its own write_transaction joins this savepoint
+        assert len(opened) == 1  # only the unit's own savepoint
+        try:
+            with one_savepoint():
+                residents.create(admin, person("SP002"))
+                raise RuntimeError("the row fails after the resident was written")
+        except RuntimeError:
+            pass
+        residents.create(admin, person("SP003"))
+    assert sorted(r.code for r in Resident.select()) == ["SP001", "SP003"]
