@@ -6,8 +6,9 @@ deleted directly in the database file breaks the chain and ``verify_chain`` find
 
 from __future__ import annotations
 
+import contextvars
 import json
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -58,6 +59,28 @@ def _last_hash_query(limit: int):
     return AuditLog.select(AuditLog.entry_hash).order_by(AuditLog.id.desc()).limit(limit)
 
 
+# The chain's last hash, kept while one long unit of work holds the write lock (an import: SQLite's
+# BEGIN IMMEDIATE, PostgreSQL's advisory lock from its first entry to its commit), so that no other
+# writer can append meanwhile. ``forget_chain_head`` must be called when a savepoint holding entries
+# is rolled back.
+_HEAD: contextvars.ContextVar[dict | None] = contextvars.ContextVar("caremgr_audit_head", default=None)
+
+
+@contextmanager
+def chain_head_kept():
+    token = _HEAD.set({})
+    try:
+        yield
+    finally:
+        _HEAD.reset(token)
+
+
+def forget_chain_head() -> None:
+    head = _HEAD.get()
+    if head is not None:
+        head.clear()
+
+
 def record(actor, action: str, entity: str, entity_id=None, *, resident_id: int | None = None,
            summary: str = "", changes: dict | None = None) -> AuditLog:
     """Appends one entry; call it inside the same transaction as the change it describes."""
@@ -69,12 +92,18 @@ def record(actor, action: str, entity: str, entity_id=None, *, resident_id: int 
         if isinstance(database, PostgresqlDatabase):
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_CHAIN_LOCK,))
         # The text of these two statements is built once (db.prepared): an import writes thousands.
-        last = prepared.rows("audit.last_hash", [AuditLog.entry_hash], _last_hash_query, 1)
-        prev = last[0][0] if last and last[0][0] else GENESIS
+        head = _HEAD.get()
+        if head and database.in_transaction():
+            prev = head["hash"]
+        else:
+            last = prepared.rows("audit.last_hash", [AuditLog.entry_hash], _last_hash_query, 1)
+            prev = last[0][0] if last and last[0][0] else GENESIS
         at = _now()
         entity_id = None if entity_id is None else str(entity_id)
         summary = (summary or "")[:300]
         digest = entry_hash(prev, at, username, action, entity, entity_id, resident_id, summary, changes)
+        if head is not None:
+            head["hash"] = digest
         return prepared.insert(
             AuditLog,
             at=at, username=username, action=action, entity=entity, entity_id=entity_id,

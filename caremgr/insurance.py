@@ -228,7 +228,8 @@ def _messages(findings: Findings) -> list[str]:
     return [p.message for p in findings.warnings]
 
 
-def add_card(actor: Actor, resident_id: int, data: dict, *, today: _dt.date | None = None) -> InsuranceCard:
+def add_card(actor: Actor, resident_id: int, data: dict, *, today: _dt.date | None = None,
+             validated: tuple[dict, Findings] | None = None) -> InsuranceCard:
     """Adds a card to a resident's history; a card already recorded (same number, same start) is
     returned as it is, without writing anything.
 
@@ -238,7 +239,10 @@ def add_card(actor: Actor, resident_id: int, data: dict, *, today: _dt.date | No
     require(actor, "insurance.edit")
     with write_transaction():
         resident = _resident(resident_id)
-        clean, findings = validate_card(data, birth=_birth_of(resident), today=today, category=resident.category)
+        # ``validated``: what validate_card gave the caller for this resident's birth and category (an
+        # import has just checked the row), so the card is not checked twice.
+        clean, findings = validated or validate_card(data, birth=_birth_of(resident), today=today,
+                                                     category=resident.category)
         findings.raise_if_errors()
         if not clean:
             raise ValidationError(_("Chưa nhập số thẻ BHYT"), "number")

@@ -430,7 +430,7 @@ def import_residents(actor: Actor, path: str | os.PathLike, *, sheet: str | None
     def cancelled() -> bool:
         return bool(cancel is not None and cancel())
 
-    with write_transaction():
+    with write_transaction(), audit.chain_head_kept():
         # Looked up once, not once per row: which codes exist, which cards are already recorded.
         context.codes = {code.upper() for (code,) in Resident.select(Resident.code)
                          .where(Resident.deleted == False).tuples()}  # noqa: E712
@@ -521,6 +521,7 @@ def _import_row(context: _Context, row) -> None:
         checked = (clean, new_findings) if today == date.today() else None
 
     card_clean: dict = {}
+    card_findings = Findings()
     if prepared.card is not None:
         card_clean, card_findings = insurance.validate_card(prepared.card, birth=_birth_of(clean), today=today,
                                                             category=clean.get("category"))
@@ -558,14 +559,16 @@ def _import_row(context: _Context, row) -> None:
                 detail = residents.update(actor, detail.id, prepared.data, version=detail.version,
                                           contacts=contacts if contacts_changed else None)
             if card_new:
-                insurance.add_card(actor, detail.id, card_clean, today=today)
+                insurance.add_card(actor, detail.id, card_clean, today=today, validated=(card_clean, card_findings))
             if discharge_new:
                 residents.discharge(actor, detail.id, on=discharge[0], reason=discharge[1])
     except ValidationError as exc:
+        audit.forget_chain_head()  # the row's savepoint was undone, with any entry it had written
         _reject(context, row, prepared, [_reason(row.number, p.field, p.message) for p in exc.problems if p.is_error]
                 or [_("Dòng {row}: {reason}").format(row=row.number, reason=exc)])
         return
     except (Conflict, NotFound) as exc:  # someone on another PC changed the record a moment ago
+        audit.forget_chain_head()
         _reject(context, row, prepared, [_("Dòng {row}: {reason}").format(row=row.number, reason=exc)])
         return
     if was_new:

@@ -369,3 +369,28 @@ def test_discharge_from_the_file(admin, tmp_path):
         "(Hồi gia/tái hòa nhập, Chuyển cơ sở khác, Tử vong, Khác)",
         "Dòng 2, Ngày ra khỏi cơ sở: không được trước ngày tiếp nhận (01/06/2019)",
     ]
+
+
+def test_a_row_undone_after_its_audit_entry_leaves_the_chain_whole(database, admin, tmp_path, monkeypatch):
+    """The import keeps the chain's last hash in memory; a row whose savepoint is rolled back after it
+    wrote entries must not leave the next row chained to an entry that no longer exists."""
+    from caremgr.errors import ValidationError
+
+    path = tmp_path / "ds.csv"
+    path.write_text("Mã đối tượng,Họ và tên,Năm sinh,Giới tính,Nhóm đối tượng,Ngày tiếp nhận,Số thẻ BHYT,"
+                    "BHYT từ ngày,BHYT đến ngày\n"
+                    "HC001,Lê Văn Một,1950,Nam,NCT,01/02/2024,,,\n"
+                    "HC002,Lê Văn Hai,1951,Nam,NCT,01/02/2024,BT2383827526704,01/01/2025,31/12/2025\n"
+                    "HC003,Lê Văn Ba,1952,Nam,NCT,01/02/2024,,,\n", encoding="utf-8")
+    real_add = insurance.add_card
+
+    def refuse_late(actor, resident_id, data, **kwargs):
+        real_add(actor, resident_id, data, **kwargs)  # written and audited, then refused: the row is undone
+        raise ValidationError("Thẻ bị từ chối", "number")
+
+    monkeypatch.setattr(insurance, "add_card", refuse_late)
+    result = import_residents(admin, path)
+    assert (result.added, [r.row for r in result.rejected]) == (2, [3])
+    assert sorted(r.code for r in Resident.select()) == ["HC001", "HC003"]
+    report = audit.verify(admin)
+    assert report.ok, report.message
