@@ -647,21 +647,18 @@ EXPLANATIONS = {
                      "1.000 (\"hơn 1.000 người\") thay vì đếm hết.",
     "search_p95": "Tìm khi gõ: các truy vấn chậm nhất là tiền tố ngắn khớp hàng chục nghìn người "
                   "(COUNT duyệt cả chỉ mục).",
-    "profile": "Mở hồ sơ ở cơ sở lớn: gần như toàn bộ là caremgr.rehab.staff_choices (danh sách nhân viên "
-               "cho ô \"người phụ trách\" của thẻ PHCN) — đọc mọi nhân viên đang làm việc thành đối tượng peewee "
-               "đầy đủ rồi sắp xếp, ~65 µs mỗi người; với tỉ lệ 1 nhân viên/5 đối tượng của bộ dữ liệu là 2.000 "
-               "và 20.000 người (một cơ sở thật có vài chục đến vài trăm). Phần còn lại (hồ sơ, 60 lần khám, "
-               "biểu đồ, thẻ, kế hoạch) dưới 100 ms. Cách sửa (rehab.py, ngoài phạm vi lần này): chỉ chọn các "
-               "cột cần (id, họ tên, chức danh, khóa sắp xếp, CCHN) dạng tuple, hoặc nạp danh sách khi mở thẻ "
-               "PHCN.",
+    "profile": "Mở hồ sơ ở cơ sở lớn: phần lớn là danh sách nhân viên cho ô \"người phụ trách\" của thẻ PHCN "
+               "(caremgr.rehab.staff_choices, nay đọc dạng tuple chỉ các cột cần; trước đó 714 ms ở 100.000 đối "
+               "tượng) — bộ dữ liệu có 1 nhân viên/5 đối tượng, tức 20.000 người; một cơ sở thật có vài chục đến "
+               "vài trăm. Phần còn lại (hồ sơ, 60 lần khám, biểu đồ, thẻ, kế hoạch) dưới 100 ms.",
     "return_5000": "Báo cáo định kỳ: tính lại mọi chỉ tiêu RETURN.md trên toàn bộ dữ liệu của kỳ.",
-    "import": "Nhập 10.000 dòng: trước khi sửa 53–82 s trên máy này (tùy tải máy). Phần còn lại: đọc tệp "
-              ".xlsx bằng openpyxl ~4 s; mỗi dòng vẫn đi qua đúng các dịch vụ như khi nhập tay (kiểm tra hồ "
-              "sơ với 2 câu SELECT trùng mã/CCCD, ghi đối tượng, người liên hệ, thẻ BHYT, hai dòng nhật ký có "
-              "chuỗi băm SHA-256 trên JSON, ba savepoint) ~1,5 ms CPU mỗi dòng. Khi máy 2 nhân đang bận việc "
-              "khác, thời gian thực cao hơn thời gian CPU ghi trong bảng. Xuống dưới 15 s cần ghi theo lô "
-              "(residents.create_many, insurance.add_cards và nhật ký ghi nhiều dòng một lần) — một thay đổi "
-              "lớn hơn của các dịch vụ.",
+    "import": "Nhập 10.000 dòng: 53–82 s trên máy này trước khi tối ưu, nay khoảng 15–16 s. Phần còn lại: "
+              "đọc tệp .xlsx bằng openpyxl ~3–4 s; mỗi dòng vẫn đi qua đúng các dịch vụ như khi nhập tay (kiểm "
+              "tra hồ sơ với 2 câu SELECT trùng mã/CCCD, ghi đối tượng, người liên hệ, thẻ BHYT, hai dòng nhật ký "
+              "có chuỗi băm SHA-256 trên JSON, một savepoint mỗi dòng) ~1,2 ms CPU mỗi dòng. Cả lần nhập là một "
+              "giao dịch (tắt ngang thì không ghi gì) và chạy nền với thanh tiến trình và nút Hủy; một cơ sở nhập "
+              "danh sách lớn một lần khi bắt đầu dùng. Xuống hẳn dưới 15 s cần ghi theo lô (nhiều dòng một câu "
+              "INSERT, nhật ký ghi nhiều dòng một lần) — một thay đổi lớn hơn của các dịch vụ.",
     "memory": "Bộ nhớ: trình thông dịch, thư viện và dữ liệu của tác vụ lớn nhất.",
 }
 
