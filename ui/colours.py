@@ -13,6 +13,5 @@ def text_colour(root, name: str) -> str:
 
 
 def is_dark(root) -> bool:
-    from caremgr import settings
-
-    return settings.get("ui.theme") == "dark"
+    """The theme in use (this PC's choice may differ from the centre's setting)."""
+    return "dark" in str(root.style.theme_use())

@@ -26,25 +26,17 @@ class BackgroundTask:
         self.cancelled = threading.Event()  # work that can stop early polls it (e.g. an import)
         self.after_cancel: Callable[[object], None] | None = None  # cleans up a result nobody wants now
         self.on_cancel: Callable[[], None] | None = None  # puts the window back at once
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        # The thread gets the work and the queue only, never this task (which holds the widget).
+        self._thread = threading.Thread(target=_run, args=(work, self._queue), daemon=True)
 
     def start(self) -> BackgroundTask:
         # Tk objects left in reference cycles must be freed here, on the Tk thread: if the garbage
         # collector ran their __del__ inside the worker, the Tcl call would wait for the main loop.
         gc.collect()
+        _RETIRED.clear()  # works finished by earlier threads: their last references go here, on the Tk thread
         self._thread.start()
         self.widget.after(self.POLL_MS, self._poll)
         return self
-
-    def _run(self, work) -> None:
-        from db.connection import close_database
-
-        try:
-            self._queue.put(("ok", work()))
-        except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread to show
-            self._queue.put(("error", exc))
-        finally:
-            close_database()  # this thread's own connection; the Tk thread keeps its own
 
     def _poll(self) -> None:
         try:
@@ -66,6 +58,25 @@ class BackgroundTask:
         self.cancelled.set()
         if self.on_cancel is not None:
             self.on_cancel()
+
+
+# A work function often closes over widgets (a dialog's progress callback). If the worker thread
+# dropped the last reference to it, those widgets' __del__ would call Tcl from the wrong thread, which
+# can crash the interpreter (seen when a window closed before its task ended). Finished works are
+# parked here and released on the Tk thread by the next task's start.
+_RETIRED: list = []
+
+
+def _run(work, results: queue.Queue) -> None:
+    from db.connection import close_database
+
+    try:
+        results.put(("ok", work()))
+    except BaseException as exc:  # noqa: BLE001 - handed to the Tk thread to show
+        results.put(("error", exc))
+    finally:
+        _RETIRED.append((work, results))  # the queue too: an error's traceback holds the work's frames
+        close_database()  # this thread's own connection; the Tk thread keeps its own
 
 
 def run_in_background(widget, work, on_done, on_error) -> BackgroundTask:

@@ -52,8 +52,9 @@ class Camera:
         window is open over it."""
         from PIL import ImageGrab
 
-        # the mouse pointer away from the window, so that no tooltip covers part of the picture
-        root.event_generate("<Motion>", warp=True, x=root.winfo_screenwidth() - 2, y=root.winfo_screenheight() - 2)
+        # No pointer warping here: Tk keeps the window under the pointer across interpreters, and a warp
+        # made while one test's window existed crashed a later test's focus -force. Tooltips are
+        # switched off instead (the ``quiet`` fixture).
         root.update_idletasks()
         root.update()
         assert (root.winfo_rootx(), root.winfo_width(), root.winfo_height()) == (0, WIDTH, HEIGHT)
@@ -106,6 +107,9 @@ def quiet(monkeypatch):
 
     monkeypatch.setenv("CAREMGR_NO_OPEN", "1")
     monkeypatch.setattr(ToastNotification, "show_toast", lambda self, *a, **k: None)
+    from ttkbootstrap import ToolTip
+
+    monkeypatch.setattr(ToolTip, "show_tip", lambda self, *a, **k: None)  # no tooltip over a picture
 
 
 @pytest.fixture

@@ -64,7 +64,6 @@ def nurse_app(make_app, demo_db):
     auth.create_user(admin, "dieuduong", "y-ta-2026", "nurse", "Lê Thị Y Tá")
     close_database()
     app = make_app(demo_db)
-    app.root.focus_force()
     pump(app.root)
     return app
 
