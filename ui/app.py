@@ -103,7 +103,7 @@ class App:
         centre = settings.get("centre.name") or "caremgr"
         self.root.title(f"caremgr — {centre}")
         self._swap(MainShell(self.root, self))
-        self.root.after(1500, self._daily_backup)
+        self._backup_timer = self.root.after(1500, self._daily_backup)
 
     def _daily_backup(self) -> None:
         """The first start of the day makes a backup, off the Tk thread; the shell says how it went."""
@@ -189,6 +189,10 @@ class App:
         from db.connection import close_database
 
         self._remember_window()
+        timer = getattr(self, "_backup_timer", None)
+        if timer is not None:  # closed within 1.5 s of logging in: no daily backup into a dead window
+            with contextlib.suppress(Exception):
+                self.root.after_cancel(timer)
         try:
             self.root.destroy()
         finally:

@@ -37,19 +37,21 @@ class BackupPanel(ttk.Frame):
         self.folder.set(str(backup.backup_folder()))
         ttk.Button(form, text=_("Chọn…"), bootstyle="secondary-outline", command=self.choose_folder).grid(
             row=0, column=2, sticky="sw")
-        self.daily = Field(form, _("Tự động sao lưu mỗi ngày vào thư mục này"), kind="check", compact=True)
-        self.daily.grid(row=0, column=3, sticky="sw", padx=(12, 0))
+        daily_row = ttk.Frame(form)
+        daily_row.grid(row=1, column=0, columnspan=3, sticky="w", pady=(4, 0))
+        self.daily = Field(daily_row, _("Tự động sao lưu mỗi ngày vào thư mục này"), kind="check", compact=True)
+        self.daily.pack(side="left")
         self.daily.set(bool(settings.get("backup.daily")))
-        self.keep_button = ttk.Button(form, text=_("Lưu thiết lập sao lưu"), bootstyle="primary-outline",
+        self.keep_button = ttk.Button(daily_row, text=_("Lưu thiết lập sao lưu"), bootstyle="primary-outline",
                                       command=self.save_settings,
                                       state="normal" if self.actor.can("settings.edit") else "disabled")
-        self.keep_button.grid(row=0, column=4, sticky="sw", padx=(8, 0))
+        self.keep_button.pack(side="left", padx=(12, 0))
         self.passphrase = Field(form, _("Mật khẩu mã hóa bản sao (không bắt buộc)"), show="•", width=28, compact=True)
-        self.passphrase.grid(row=1, column=0, sticky="nw", padx=(0, 8), pady=(6, 0))
+        self.passphrase.grid(row=2, column=0, sticky="nw", padx=(0, 8), pady=(6, 0))
         self.repeat = Field(form, _("Nhập lại mật khẩu mã hóa"), show="•", width=28, compact=True)
-        self.repeat.grid(row=1, column=1, sticky="nw", pady=(6, 0))
+        self.repeat.grid(row=2, column=1, sticky="nw", pady=(6, 0))
         ttk.Label(form, text=_("Mật khẩu mã hóa không được lưu ở đâu cả: quên thì không mở được bản sao."),
-                  bootstyle="warning").grid(row=2, column=0, columnspan=3, sticky="w")
+                  bootstyle="warning").grid(row=3, column=0, columnspan=3, sticky="w")
         buttons = ttk.Frame(self)
         buttons.pack(fill="x", pady=(8, 0))
         self.backup_button = ttk.Button(buttons, text=_("Sao lưu ngay"), icon="cloud-arrow-up", bootstyle="success",

@@ -218,9 +218,9 @@ class HealthTab(ttk.Frame):
         form.pack(fill="x")
         self.referral_fields = {
             "referral_date": Field(form, _("Ngày chuyển"), kind="date", width=12),
-            "facility": Field(form, _("Nơi chuyển đến"), width=26),
-            "reason": Field(form, _("Lý do"), width=24),
-            "result": Field(form, _("Kết quả"), width=20),
+            "facility": Field(form, _("Nơi chuyển đến"), width=24),
+            "reason": Field(form, _("Lý do"), width=20),
+            "result": Field(form, _("Kết quả"), width=16),
             "return_date": Field(form, _("Ngày về"), kind="date", width=12),
         }
         for i, field in enumerate(self.referral_fields.values()):
@@ -229,7 +229,7 @@ class HealthTab(ttk.Frame):
         self.add_referral_button = ttk.Button(form, text=_("Ghi chuyển viện"), bootstyle="success",
                                               command=self.add_referral,
                                               state="normal" if self.can_edit else "disabled")
-        self.add_referral_button.grid(row=0, column=5, sticky="s", pady=(0, 18))
+        self.add_referral_button.grid(row=1, column=0, sticky="w", pady=(2, 0))  # the row is full at 1280 px
         self.referral_message = ttk.Label(page, text="")
         self.referral_message.pack(anchor="w")
         self.referral_table = ttk.Treeview(page, columns=("date", "facility", "reason", "result", "back"),
